@@ -1,0 +1,10 @@
+/**
+ * The command registry. Commands load lazily so `loadtest run` pays only for what
+ * it uses at startup (time to first request is a benchmark target).
+ */
+import type { Command } from '../command.js';
+
+export const commands: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./run.js')).command,
+  validate: async () => (await import('./validate.js')).command,
+};

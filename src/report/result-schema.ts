@@ -1,0 +1,145 @@
+/**
+ * The versioned result JSON: the one data model every output (HTML report, job
+ * summary, PR comment, JUnit, JSON, baseline comparison) is rendered from.
+ * Defined once in zod; the JSON Schema in `schema/result.schema.json` is generated
+ * from it (`npm run build`), and results read from disk are validated with it.
+ * Latency figures are ms (floats, from µs histograms); rates are 0..1.
+ */
+import { z } from 'zod';
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+const num = z.number();
+
+/** Latency figures in ms, all from one histogram. */
+export const LatencyStats = z.object({
+  min: num, mean: num, p50: num, p90: num, p95: num, p99: num, p99_9: num, max: num,
+});
+
+/** Figures of one key (run, scenario or step). */
+export const Stats = z.object({
+  requests: num,
+  errors: num,
+  error_rate: num,
+  rps: num,
+  iterations: num,
+  dropped_iterations: num,
+  bytes_in: num,
+  bytes_out: num,
+  checks: z.object({ passes: num, fails: num, rate: num }),
+  status: z.record(z.string(), num),
+  errors_by_class: z.record(z.string(), num),
+  /** Corrected latency (from intended start in open models). */
+  latency_ms: LatencyStats,
+  /** Uncorrected service time. */
+  service_ms: LatencyStats,
+  ttfb_ms: LatencyStats.optional(),
+});
+
+/** One interval of a time series. `t` is seconds since the run's start instant. */
+export const TimePoint = z.object({
+  t: num,
+  requests: num,
+  rps: num,
+  errors: num,
+  errors_by_class: z.record(z.string(), num),
+  active_vus: num,
+  dropped_iterations: num,
+  iterations: num,
+  checks_failed: num,
+  /** Latency percentiles of this interval (ms); 0 when no request completed. */
+  p50: num, p90: num, p95: num, p99: num, max: num, mean: num,
+});
+
+export const StepResult = Stats.extend({
+  timeseries: z.array(TimePoint),
+  /** Encoded HDR (µs) of this step's corrected latency, for re-merging and comparison. */
+  histogram: z.string().optional(),
+});
+
+export const ScenarioResult = Stats.extend({
+  timeseries: z.array(TimePoint),
+  histogram: z.string().optional(),
+  steps: z.record(z.string(), StepResult),
+});
+
+export const ThresholdResult = z.object({
+  expression: z.string(),
+  metric: z.string(),
+  op: z.string(),
+  limit: num,
+  scenario: z.string().optional(),
+  step: z.string().optional(),
+  /** null when the metric had no data (counts as failed). */
+  actual: num.nullable(),
+  passed: z.boolean(),
+  abort_on_fail: z.boolean(),
+});
+
+export const WorkerResult = z.object({
+  id: z.string(),
+  /** Share of the plan in 0..1 at the start. */
+  share: num,
+  requests: num,
+  errors: num,
+  /** Actual start − intended start instant, ms (corrected by the clock offset). */
+  start_skew_ms: num.nullable(),
+  clock_offset_ms: num.nullable(),
+  status: z.enum(['ok', 'lost', 'missing', 'refused']),
+  events: z.array(z.string()),
+});
+
+export const EventResult = z.object({
+  t: num,
+  at: z.string(),
+  type: z.string(),
+  message: z.string(),
+  worker: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ErrorSampleResult = z.object({
+  scenario: z.string(),
+  step: z.string(),
+  error_class: z.string(),
+  message: z.string(),
+  count: num,
+});
+
+export const Result = z.object({
+  schema: z.literal('loadtest-result'),
+  version: z.literal(RESULT_SCHEMA_VERSION),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  plan: z.object({ name: z.string(), file: z.string(), hash: z.string() }),
+  run: z.object({
+    id: z.string(),
+    started_at: z.string(),
+    ended_at: z.string(),
+    duration_ms: num,
+    status: z.enum(['passed', 'failed', 'aborted', 'error']),
+    exit_code: num,
+    abort_reason: z.string().optional(),
+    /** Max |start skew| over workers, ms (null for single-process runs). */
+    start_skew_ms: num.nullable().optional(),
+    git: z.object({ sha: z.string().optional(), ref: z.string().optional(), run_url: z.string().optional() }).optional(),
+  }),
+  summary: Stats.extend({ histogram: z.string().optional() }),
+  scenarios: z.record(z.string(), ScenarioResult),
+  thresholds: z.array(ThresholdResult),
+  timeseries: z.array(TimePoint),
+  workers: z.array(WorkerResult),
+  events: z.array(EventResult),
+  error_samples: z.array(ErrorSampleResult),
+  /** Generator lag (open model): actual − intended start, ms. */
+  generator_lag_ms: LatencyStats.optional(),
+});
+
+export type LatencyStats = z.infer<typeof LatencyStats>;
+export type Stats = z.infer<typeof Stats>;
+export type TimePoint = z.infer<typeof TimePoint>;
+export type StepResult = z.infer<typeof StepResult>;
+export type ScenarioResult = z.infer<typeof ScenarioResult>;
+export type ThresholdResult = z.infer<typeof ThresholdResult>;
+export type WorkerResult = z.infer<typeof WorkerResult>;
+export type EventResult = z.infer<typeof EventResult>;
+export type Result = z.infer<typeof Result>;
