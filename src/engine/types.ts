@@ -55,8 +55,8 @@ export interface EngineResult {
   /** Every interval snapshot, in order (also delivered through `onSnapshot`). */
   intervals: Snapshot[];
   events: RunEvent[];
-  /** Set when the run was stopped early (signal, abort()). */
-  aborted?: { reason: string };
+  /** Set when the run was stopped early: by a signal, or by abort() (e.g. abort_on_fail). */
+  aborted?: { reason: string; bySignal: boolean };
 }
 
 /** A run in progress. */

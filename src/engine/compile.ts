@@ -1,0 +1,155 @@
+/**
+ * Turns the plan's steps into executable form once, at run start, so the hot path
+ * does no parsing: static URLs are split into origin + path ahead of time, static
+ * headers are one shared object, templates are compiled functions, checks and
+ * extractors are precompiled, and each step knows whether it needs the response
+ * headers or body at all.
+ */
+import type { Plan, Scenario, Step, StepNode, TemplateText, ThinkTime } from '../plan/types.js';
+import { LtError } from '../errors.js';
+import { compileText, type TemplateContext } from './journey/template.js';
+import { compileChecks, type CompiledChecks } from './journey/checks.js';
+import { compileExtractors, type CompiledExtractors } from './journey/extract.js';
+
+/** A template-free or compiled text. */
+export type TextFn = (ctx: TemplateContext) => string;
+
+/** One executable request step. */
+export interface CompiledStep {
+  kind: 'request';
+  name: string;
+  step: Step;
+  method: string;
+  /** Present when url and query are static: precomputed target. */
+  staticTarget?: { origin: string; path: string; href: string };
+  url: TextFn;
+  query: [string, TextFn][];
+  /** Static headers (plan defaults merged), shared object — copy before adding. */
+  staticHeaders: Record<string, string>;
+  dynamicHeaders: [string, TextFn][];
+  body?: TextFn;
+  timeoutMs: number;
+  followRedirects: boolean;
+  thinkTime?: ThinkTime;
+  probability: number;
+  extract?: CompiledExtractors;
+  checks?: CompiledChecks;
+  needsBody: boolean;
+  needsHeaders: boolean;
+}
+
+/** `repeat:` group. */
+export interface CompiledGroup {
+  kind: 'group';
+  name: string;
+  repeat: number;
+  probability: number;
+  steps: CompiledNode[];
+}
+
+export type CompiledNode = CompiledStep | CompiledGroup;
+
+/** Request step names of a tree, depth first (the recorder's step keys). */
+export function stepNames(nodes: StepNode[]): string[] {
+  const out: string[] = [];
+  const walk = (list: StepNode[]) => {
+    for (const n of list) {
+      if (n.kind === 'group') walk(n.steps);
+      else out.push(n.name);
+    }
+  };
+  walk(nodes);
+  return out;
+}
+
+function splitUrl(href: string): { origin: string; path: string; href: string } {
+  const u = new URL(href);
+  return { origin: u.origin, path: (u.pathname || '/') + u.search, href: u.href };
+}
+
+/** Resolves a (possibly relative) URL against the base; throws a clear error. */
+export function resolveUrl(text: string, base: string | undefined, where: string): string {
+  try {
+    return new URL(text, base).href;
+  } catch (err) {
+    throw new LtError('LT_ERR_PLAN_INVALID', `${where}: URL '${text}' is not valid${base ? ` relative to '${base}'` : ' (and the plan has no target)'}`, { cause: err });
+  }
+}
+
+function compileStep(step: Step, plan: Plan, target: string | undefined, scenario: string): CompiledStep {
+  const where = `scenarios.${scenario}.steps.${step.name}`;
+  const headerEntries = { ...plan.defaults.headers, ...step.headers };
+  const staticHeaders: Record<string, string> = {};
+  const dynamicHeaders: [string, TextFn][] = [];
+  for (const [k, v] of Object.entries(headerEntries)) {
+    if (v.dynamic) dynamicHeaders.push([k, compileText(v)]);
+    else staticHeaders[k] = v.raw;
+  }
+  const queryEntries = Object.entries(step.query);
+  const query: [string, TextFn][] = queryEntries.map(([k, v]) => [k, compileText(v)]);
+  const staticQuery = queryEntries.every(([, v]) => !v.dynamic);
+  let staticTarget: CompiledStep['staticTarget'];
+  if (!step.url.dynamic && staticQuery) {
+    const u = new URL(resolveUrl(step.url.raw, target, where));
+    for (const [k, v] of queryEntries) u.searchParams.append(k, v.raw);
+    staticTarget = splitUrl(u.href);
+  }
+  const extract = Object.keys(step.extract).length > 0 ? compileExtractors(step.extract) : undefined;
+  const checks = step.checks ? compileChecks(step.checks) : undefined;
+  const needsBody = Boolean(extract?.needsBody || checks?.needsBody);
+  const needsHeaders = true; // cookies and redirects need them; cheap next to the socket work
+  return {
+    kind: 'request',
+    name: step.name,
+    step,
+    method: step.method,
+    staticTarget,
+    url: compileText(step.url),
+    query,
+    staticHeaders,
+    dynamicHeaders,
+    body: step.body ? compileText(step.body) : undefined,
+    timeoutMs: step.timeoutMs,
+    followRedirects: step.followRedirects,
+    thinkTime: step.thinkTime,
+    probability: step.probability,
+    extract,
+    checks,
+    needsBody,
+    needsHeaders,
+  };
+}
+
+/** Compiles a step tree. */
+export function compileNodes(nodes: StepNode[], plan: Plan, target: string | undefined, scenario: string): CompiledNode[] {
+  return nodes.map((n) =>
+    n.kind === 'group'
+      ? { kind: 'group', name: n.name, repeat: n.repeat, probability: n.probability, steps: compileNodes(n.steps, plan, target, scenario) }
+      : compileStep(n, plan, target, scenario),
+  );
+}
+
+/** Builds the final URL of a step for one request. */
+export function buildUrl(s: CompiledStep, ctx: TemplateContext, target: string | undefined, where: string): { origin: string; path: string; href: string } {
+  if (s.staticTarget) return s.staticTarget;
+  const u = new URL(resolveUrl(s.url(ctx), target, where));
+  for (const [k, fn] of s.query) u.searchParams.append(k, fn(ctx));
+  return splitUrl(u.href);
+}
+
+/** Text of a TemplateText without context (static values only). */
+export function staticText(t: TemplateText): string {
+  return t.raw;
+}
+
+/** The scenario names and their step names, for the recorder. */
+export function recorderLayout(plan: Plan): { name: string; steps: string[] }[] {
+  const layout = plan.scenarios.map((s: Scenario) => ({ name: s.name, steps: stepNames(s.steps) }));
+  if (plan.setup.length) layout.push({ name: SETUP, steps: stepNames(plan.setup) });
+  if (plan.teardown.length) layout.push({ name: TEARDOWN, steps: stepNames(plan.teardown) });
+  return layout;
+}
+
+/** Pseudo-scenario names under which setup/teardown requests are recorded. */
+export const SETUP = '(setup)';
+export const TEARDOWN = '(teardown)';

@@ -1,0 +1,271 @@
+/**
+ * The engine: `startRun(plan, options) → RunHandle`. Waits for the start instant,
+ * runs setup, every scenario's executor (each from its start_time), teardown, and
+ * cuts an interval snapshot every `intervalMs` aligned to the start instant so that
+ * snapshots of different processes line up by `seq`.
+ */
+import type { Dispatcher } from 'undici';
+import { Recorder } from '../metrics/recorder.js';
+import type { Snapshot } from '../metrics/types.js';
+import type { Plan, Scenario, StepNode } from '../plan/types.js';
+import { createSleeper, monoMs, type Sleeper } from './clock.js';
+import { compileNodes, recorderLayout, SETUP, TEARDOWN, type CompiledNode, type CompiledStep } from './compile.js';
+import { createDispatcher } from './http.js';
+import { ShardMap, WHOLE } from './shard.js';
+import type { EngineResult, RunEvent, RunHandle, RunOptions, Shard } from './types.js';
+import { VirtualUser, type ScenarioRuntime } from './vu.js';
+import { createRng } from './journey/random.js';
+import { createDataCursor } from './journey/data-cursor.js';
+import type { Executor } from './executors/common.js';
+import { ClosedVusExecutor } from './executors/closed-vus.js';
+import { OpenRateExecutor } from './executors/open-rate.js';
+import { IterationsExecutor } from './executors/iterations.js';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function collectSteps(nodes: CompiledNode[], out: CompiledStep[] = []): CompiledStep[] {
+  for (const n of nodes) {
+    if (n.kind === 'group') collectSteps(n.steps, out);
+    else out.push(n);
+  }
+  return out;
+}
+
+/** Runs the plan (or this process's shard of it) to the end. */
+export function run(plan: Plan, options: RunOptions = {}): Promise<EngineResult> {
+  return startRun(plan, options).done;
+}
+
+/** Starts a run and returns a handle to steer it. */
+export function startRun(plan: Plan, options: RunOptions = {}): RunHandle {
+  return new EngineRun(plan, options).handle();
+}
+
+class EngineRun {
+  private readonly plan: Plan;
+  private readonly opts: RunOptions;
+  private readonly nowMs: () => number;
+  private readonly startAtMs: number;
+  private readonly t0Mono: number;
+  private readonly intervalMs: number;
+  private readonly recorder: Recorder;
+  private readonly intervals: Snapshot[] = [];
+  private readonly events: RunEvent[] = [];
+  private readonly executors: Executor[] = [];
+  private readonly sleeper: Sleeper = createSleeper();
+  private readonly target: string | undefined;
+  private map: ShardMap;
+  private shard: Shard;
+  private abortReason: string | undefined;
+  private aborted = false;
+  private readonly abortWaiters: (() => void)[] = [];
+  private sharedDispatcher?: Dispatcher & { close(): Promise<void>; destroy(): Promise<void> };
+  private readonly perVuDispatchers = new Set<Dispatcher & { close(): Promise<void>; destroy(): Promise<void> }>();
+  private intervalTimer?: NodeJS.Timeout;
+  private seq = 0;
+  private readonly notices = new Set<string>();
+  private sharedVars: Record<string, unknown> = {};
+  readonly done: Promise<EngineResult>;
+
+  constructor(plan: Plan, opts: RunOptions) {
+    this.plan = plan;
+    this.opts = opts;
+    this.nowMs = opts.nowMs ?? Date.now;
+    const now = this.nowMs();
+    this.startAtMs = opts.startAtMs ?? now;
+    this.t0Mono = monoMs() + (this.startAtMs - now);
+    this.intervalMs = opts.intervalMs ?? 1000;
+    this.shard = opts.shard ?? WHOLE;
+    this.map = new ShardMap(this.shard);
+    this.target = opts.target ?? plan.target;
+    this.recorder = new Recorder({ scenarios: recorderLayout(plan), intervalMs: this.intervalMs, startAtMs: this.startAtMs });
+    if (plan.http.connections === 'shared') this.sharedDispatcher = this.newDispatcher(false);
+    this.done = this.execute();
+    if (opts.signal) {
+      const onAbort = () => this.abort(`aborted: ${describeReason(opts.signal!.reason)}`, true);
+      if (opts.signal.aborted) onAbort();
+      else opts.signal.addEventListener('abort', onAbort, { once: true });
+      this.done.finally(() => opts.signal!.removeEventListener('abort', onAbort)).catch(() => undefined);
+    }
+  }
+
+  handle(): RunHandle {
+    return {
+      done: this.done,
+      setShard: (shard) => this.setShard(shard),
+      abort: (reason) => this.abort(reason, false),
+      activeVus: () => this.activeVus(),
+    };
+  }
+
+  private bySignal = false;
+
+  private abort(reason: string, bySignal: boolean): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.bySignal = bySignal;
+    this.abortReason = reason;
+    this.event('abort', reason);
+    for (const e of this.executors) e.stop();
+    for (const w of this.abortWaiters.splice(0)) w();
+  }
+
+  private setShard(shard: Shard): void {
+    this.shard = shard;
+    this.map = new ShardMap(shard);
+    for (const e of this.executors) e.setShard(this.map);
+    this.event('redistributed', `shard changed to index ${shard.index} of weights [${shard.weights.join(',')}]`, { shard });
+  }
+
+  private activeVus(): number {
+    let n = 0;
+    for (const e of this.executors) n += e.activeVus();
+    return n;
+  }
+
+  private event(type: RunEvent['type'], message: string, data?: Record<string, unknown>): void {
+    this.events.push({ atMs: this.nowMs(), type, message, data });
+  }
+
+  private notice(message: string): void {
+    if (this.notices.has(message)) return;
+    this.notices.add(message);
+    this.event('info', message);
+  }
+
+  private newDispatcher(perVu: boolean) {
+    const d = createDispatcher({ connectTimeoutMs: CONNECT_TIMEOUT_MS, insecure: this.plan.http.insecure }, perVu);
+    if (perVu) this.perVuDispatchers.add(d);
+    return d;
+  }
+
+  /** Sleeps until `monoTarget` or an abort. */
+  private waitUntil(monoTarget: number): Promise<void> {
+    const ms = monoTarget - monoMs();
+    if (ms <= 0 || this.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.abortWaiters.push(done);
+    });
+  }
+
+  private scheduleCut(): void {
+    const due = this.t0Mono + (this.seq + 1) * this.intervalMs;
+    this.intervalTimer = setTimeout(() => {
+      this.cut();
+      this.scheduleCut();
+    }, Math.max(0, due - monoMs()));
+  }
+
+  private cut(): void {
+    const snap = this.recorder.cut(this.activeVus());
+    this.seq++;
+    this.intervals.push(snap);
+    this.opts.onSnapshot?.(snap);
+  }
+
+  private runtime(scenario: Scenario, steps: CompiledNode[], layoutName: string, rngSeed: string): ScenarioRuntime {
+    const stepKeys = new Map<CompiledStep, ReturnType<Recorder['stepKey']>>();
+    for (const s of collectSteps(steps)) stepKeys.set(s, this.recorder.stepKey(layoutName, s.name));
+    const source = scenario.data ? this.plan.data[scenario.data] : undefined;
+    return {
+      scenario,
+      steps,
+      recorder: this.recorder,
+      scenarioKey: this.recorder.scenarioKey(layoutName),
+      stepKeys,
+      target: this.target,
+      thinkTimeMultiplier: this.plan.thinkTimeMultiplier,
+      maxBodyBytes: this.plan.http.maxBodyBytes,
+      env: this.plan.envValues,
+      sharedVars: this.sharedVars,
+      data: source ? createDataCursor(source, { shard: this.map, rng: createRng(`${this.plan.seed}:data:${rngSeed}`) }) : undefined,
+      sleeper: this.sleeper,
+      sharedDispatcher: this.sharedDispatcher,
+      newDispatcher: () => this.newDispatcher(true),
+      releaseDispatcher: (d) => this.perVuDispatchers.delete(d),
+      stopping: () => this.aborted,
+      notice: (m) => this.notice(m),
+    };
+  }
+
+  /** Runs setup or teardown steps once, in a VU of their own. Returns extracted variables. */
+  private async runOnce(name: string, nodes: StepNode[]): Promise<Record<string, unknown>> {
+    const pseudo: Scenario = {
+      name,
+      startTimeMs: 0,
+      durationMs: 0,
+      gracefulStopMs: 0,
+      weight: 1,
+      cookies: 'per_vu',
+      onCheckFailure: 'stop_iteration',
+      executor: { type: 'iterations', vus: 1, iterations: 1, perVu: true, maxDurationMs: 0 },
+      steps: nodes,
+    };
+    const rt = this.runtime(pseudo, compileNodes(nodes, this.plan, this.target, name), name, name);
+    const vu = new VirtualUser(0, rt, createRng(`${this.plan.seed}:${name}`));
+    const vars = await vu.iterateCollect(0);
+    await vu.close();
+    return vars;
+  }
+
+  private async runScenario(scenario: Scenario): Promise<void> {
+    await this.waitUntil(this.t0Mono + scenario.startTimeMs);
+    if (this.aborted) return;
+    const steps = compileNodes(scenario.steps, this.plan, this.target, scenario.name);
+    const rt = this.runtime(scenario, steps, scenario.name, scenario.name);
+    const t0 = this.t0Mono + scenario.startTimeMs;
+    const rng = createRng(`${this.plan.seed}:${scenario.name}`);
+    const spec = scenario.executor;
+    const exec: Executor =
+      spec.type === 'vus'
+        ? new ClosedVusExecutor(rt, this.map, t0, rng, spec)
+        : spec.type === 'rate'
+          ? new OpenRateExecutor(rt, this.map, t0, rng, spec)
+          : new IterationsExecutor(rt, this.map, t0, rng, spec);
+    this.executors.push(exec);
+    if (this.aborted) exec.stop();
+    await exec.run();
+  }
+
+  private async execute(): Promise<EngineResult> {
+    // Compile everything before the first socket opens: bad URLs fail here.
+    for (const s of this.plan.scenarios) compileNodes(s.steps, this.plan, this.target, s.name);
+    await this.waitUntil(this.t0Mono);
+    const startedAtMs = this.nowMs();
+    this.scheduleCut();
+    this.event('start', `run started (shard ${this.shard.index} of ${this.shard.weights.length})`, { startSkewMs: startedAtMs - this.startAtMs });
+    try {
+      if (this.plan.setup.length && !this.aborted) Object.assign(this.sharedVars, await this.runOnce(SETUP, this.plan.setup));
+      await Promise.all(this.plan.scenarios.map((s) => this.runScenario(s)));
+      if (this.plan.teardown.length) await this.runOnce(TEARDOWN, this.plan.teardown);
+    } finally {
+      clearTimeout(this.intervalTimer);
+      this.cut(); // the last, partial interval
+      this.sleeper.close();
+      await Promise.allSettled([this.sharedDispatcher?.destroy(), ...[...this.perVuDispatchers].map((d) => d.destroy())]);
+    }
+    const endedAtMs = this.nowMs();
+    this.event('stop', this.aborted ? `run stopped early: ${this.abortReason}` : 'run finished');
+    const metrics = this.recorder.final();
+    this.recorder.destroy();
+    return {
+      startAtMs: this.startAtMs,
+      startedAtMs,
+      endedAtMs,
+      metrics,
+      intervals: this.intervals,
+      events: this.events,
+      aborted: this.aborted ? { reason: this.abortReason ?? 'aborted', bySignal: this.bySignal } : undefined,
+    };
+  }
+}
+
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return reason === undefined ? 'signal' : String(reason);
+}
