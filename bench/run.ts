@@ -1,0 +1,209 @@
+/**
+ * `npm run bench` — measured side by side with a peer tool in the same run.
+ *
+ *  throughput  loadtest (50 VUs, no think time, metrics on) vs `autocannon -c 50`,
+ *              alternating, same target, same duration → req/s of each and the ratio.
+ *  journey     a step with one template, one JSON extract and one check vs a plain
+ *              step, alternating → throughput cost in %.
+ *  startup     process start → first request at the target, loadtest vs autocannon.
+ *  rss         max RSS of 10,000 VUs with 5 s think time.
+ *  merge       coordinator merge cost for 256 workers (bench/merge.ts, if present).
+ *
+ * Usage: npm run bench [-- section…] ; env BENCH_SECONDS (default 10), BENCH_ROUNDS (2).
+ * The target is nginx (one worker, `return 200`) when installed — it has spare CPU,
+ * so the figures compare generators — else a Node server in a child process.
+ * Everything runs on 127.0.0.1 and every load run is bounded by its duration.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const AUTOCANNON = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const tmp = mkdtempSync(join(tmpdir(), 'lt-bench-'));
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function startTarget(): Promise<{ url: string; kind: string; stop(): void }> {
+  const port = await freePort();
+  if (spawnSync('sh', ['-c', 'command -v nginx']).status === 0) {
+    const conf = join(tmp, 'nginx.conf');
+    writeFileSync(
+      conf,
+      `worker_processes 1; daemon off; pid ${tmp}/nginx.pid; error_log ${tmp}/nginx.err;
+events { worker_connections 20000; }
+http { access_log off; keepalive_timeout 65; keepalive_requests 1000000;
+  client_body_temp_path ${tmp}; proxy_temp_path ${tmp}; fastcgi_temp_path ${tmp}; uwsgi_temp_path ${tmp}; scgi_temp_path ${tmp};
+  server { listen 127.0.0.1:${port}; location / { return 200 'ok'; } location /json { default_type application/json; return 200 '{"items":[{"id":1,"name":"a"},{"id":2,"name":"b"}],"token":"abc"}'; } } }
+`,
+    );
+    const p = spawn('nginx', ['-c', conf, '-p', tmp], { stdio: 'ignore' });
+    await waitForPort(port);
+    return { url: `http://127.0.0.1:${port}`, kind: 'nginx (1 worker)', stop: () => p.kill('SIGQUIT') };
+  }
+  const code = `require('http').createServer((q,s)=>{ if(q.url==='/json'){s.setHeader('content-type','application/json');s.end('{"items":[{"id":1,"name":"a"},{"id":2,"name":"b"}],"token":"abc"}')} else s.end('ok') }).listen(${port},'127.0.0.1')`;
+  const p = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+  await waitForPort(port);
+  return { url: `http://127.0.0.1:${port}`, kind: 'node http server', stop: () => p.kill() };
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/`);
+      await r.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`target on port ${port} did not start`);
+}
+
+function plan(name: string, body: string): string {
+  const p = join(tmp, `${name}.yaml`);
+  writeFileSync(p, body);
+  return p;
+}
+
+interface Measured {
+  rps: number;
+  maxRssMb: number;
+}
+
+/** Runs a child to completion, sampling its RSS. */
+async function runChild(cmd: string, args: string[], timeoutMs: number): Promise<{ stdout: string; maxRssMb: number; code: number | null }> {
+  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', () => undefined);
+  let maxKb = 0;
+  const sampler = setInterval(() => {
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) maxKb = Math.max(maxKb, Number(m[1]));
+    } catch {
+      /* exited */
+    }
+  }, 100);
+  const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearInterval(sampler);
+  clearTimeout(killer);
+  return { stdout, maxRssMb: maxKb / 1024, code };
+}
+
+async function loadtest(planPath: string): Promise<Measured> {
+  const out = join(tmp, 'result.json');
+  const r = await runChild(process.execPath, [CLI, 'run', planPath, '--quiet', '--out', out], (SECONDS + 60) * 1000);
+  if (r.code !== 0) throw new Error(`loadtest exited ${r.code}: ${r.stdout.slice(-2000)}`);
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  return { rps: result.summary.requests / (result.run.duration_ms / 1000), maxRssMb: r.maxRssMb };
+}
+
+async function autocannon(url: string): Promise<Measured> {
+  const r = await runChild(process.execPath, [AUTOCANNON, '-c', '50', '-d', String(SECONDS), '--json', url], (SECONDS + 30) * 1000);
+  const j = JSON.parse(r.stdout);
+  return { rps: j.requests.total / (j.duration || SECONDS), maxRssMb: r.maxRssMb };
+}
+
+async function throughput(url: string): Promise<void> {
+  const p = plan('throughput', `name: bench\ntarget: ${url}\nscenarios:\n  hammer:\n    duration: ${SECONDS}s\n    profile: { type: constant, vus: 50 }\n    steps:\n      - { name: root, method: GET, url: / }\n`);
+  const lt: number[] = [];
+  const ac: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    lt.push((await loadtest(p)).rps);
+    ac.push((await autocannon(`${url}/`)).rps);
+    console.log(`  round ${r + 1}: loadtest ${lt[r].toFixed(0)} req/s, autocannon ${ac[r].toFixed(0)} req/s`);
+  }
+  console.log(`throughput (50 connections, ${SECONDS}s, median of ${ROUNDS}): loadtest ${median(lt).toFixed(0)} req/s, autocannon ${median(ac).toFixed(0)} req/s, ratio ${(median(lt) / median(ac)).toFixed(3)}x`);
+}
+
+async function journey(url: string): Promise<void> {
+  const head = `target: ${url}\nscenarios:\n  s:\n    duration: ${SECONDS}s\n    profile: { type: constant, vus: 50 }\n    steps:\n`;
+  const plain = plan('plain', `name: plain\n${head}      - { name: json, method: GET, url: /json }\n`);
+  const rich = plan(
+    'rich',
+    `name: rich\n${head}      - name: json\n        method: GET\n        url: "/json?vu={{ vu.id }}"\n        extract: { token: { json: "$.token" } }\n        checks: { status: [200] }\n`,
+  );
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    a.push((await loadtest(plain)).rps);
+    b.push((await loadtest(rich)).rps);
+    console.log(`  round ${r + 1}: plain ${a[r].toFixed(0)} req/s, template+extract+check ${b[r].toFixed(0)} req/s`);
+  }
+  const cost = 1 - median(b) / median(a);
+  console.log(`journey step cost: plain ${median(a).toFixed(0)} req/s, template+extract+check ${median(b).toFixed(0)} req/s → ${(cost * 100).toFixed(1)}% slower`);
+}
+
+/** Spawn → first request at a local server, median of 5. */
+async function startup(): Promise<void> {
+  let first = 0;
+  const server = createServer((req, res) => {
+    if (!first) first = performance.now();
+    res.end('ok');
+  });
+  server.keepAliveTimeout = 1000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const p = plan('startup', `name: startup\ntarget: ${url}\nscenarios:\n  s:\n    profile: { type: iterations, vus: 1, iterations: 1 }\n    steps:\n      - { name: root, method: GET, url: / }\n`);
+  const measure = async (cmd: string, args: string[]) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      first = 0;
+      const t0 = performance.now();
+      await runChild(cmd, args, 30_000);
+      xs.push(first ? first - t0 : NaN);
+    }
+    return median(xs);
+  };
+  const lt = await measure(process.execPath, [CLI, 'run', p, '--quiet']);
+  const ac = await measure(process.execPath, [AUTOCANNON, '-c', '1', '-a', '1', url]);
+  server.closeAllConnections();
+  server.close();
+  console.log(`startup (spawn → first request, median of 5): loadtest ${lt.toFixed(0)} ms, autocannon ${ac.toFixed(0)} ms, ratio ${(lt / ac).toFixed(3)}x`);
+}
+
+async function rss(url: string): Promise<void> {
+  const secs = Math.max(SECONDS, 15);
+  const p = plan('rss', `name: rss\ntarget: ${url}\nscenarios:\n  s:\n    duration: ${secs}s\n    think_time: 5s\n    profile: { type: constant, vus: 10000 }\n    steps:\n      - { name: root, method: GET, url: / }\n`);
+  const m = await loadtest(p);
+  console.log(`rss: 10,000 VUs with 5 s think time for ${secs}s: max RSS ${m.maxRssMb.toFixed(0)} MB (${m.rps.toFixed(0)} req/s)`);
+}
+
+const sections = process.argv.slice(2);
+const want = (s: string) => sections.length === 0 || sections.includes(s);
+if (!existsSync(CLI)) {
+  console.error('dist/cli.js is missing: run `npm run build` first');
+  process.exit(2);
+}
+const target = await startTarget();
+console.log(`target: ${target.kind} at ${target.url}; ${SECONDS}s per run, ${ROUNDS} rounds`);
+try {
+  if (want('throughput')) await throughput(target.url);
+  if (want('journey')) await journey(target.url);
+  if (want('startup')) await startup();
+  if (want('rss')) await rss(target.url);
+} finally {
+  target.stop();
+}
+if (want('merge') && existsSync(join(ROOT, 'bench', 'merge.ts'))) {
+  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'merge.ts')], { stdio: 'inherit' });
+}

@@ -1,0 +1,76 @@
+/** `loadtest run plan.yaml` — runs a plan here (or over local worker processes). */
+import { resolve } from 'node:path';
+import type { Command, CliIO } from '../command.js';
+import { parseCommandArgs } from '../args.js';
+import { cliHelp, cliParseConfig, validateOptions, type OptionValues } from '../../options.js';
+import { UsageError } from '../../errors.js';
+import { loadPlanFile } from '../../plan/load.js';
+import { applyOverrides } from '../../plan/overrides.js';
+import { runPlan } from '../../runner.js';
+import type { Result } from '../../report/result-schema.js';
+import { Progress, finalTable } from '../progress.js';
+import { writeOutputs } from '../outputs.js';
+
+const usage = `Usage: loadtest run <plan.yaml> [options]
+
+Runs the plan and prints live progress and a final table. Exit codes: 0 passed,
+99 thresholds failed, 2 invalid plan or usage, 105 aborted by signal, 1 internal error.
+
+Options:
+${cliHelp()}
+`;
+
+/** Runs `plan` per the options and writes the requested outputs. */
+export async function runCommand(planPath: string, opts: OptionValues, io: CliIO): Promise<Result> {
+  const loaded = loadPlanFile(resolve(io.cwd, planPath), { env: io.env });
+  const plan = applyOverrides(loaded, { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined });
+  const workers = (opts.workers as number) ?? 1;
+  const progress = opts.quiet ? undefined : new Progress(io.stdout, Date.now());
+  let result: Result;
+  if (workers > 1) {
+    const { runDistributedLocal } = await import('../../cluster/local-cluster.js');
+    result = await runDistributedLocal(resolve(io.cwd, planPath), {
+      workers,
+      signal: io.signal,
+      overrides: { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined },
+      log: (line: string) => io.stderr.write(`${line}\n`),
+      onSnapshot: progress ? (snap, vus) => progress.update(snap, vus) : undefined,
+    });
+  } else {
+    let dashboard: { close(): Promise<void>; publish(s: unknown): void; url: string } | undefined;
+    if (opts.dashboard) {
+      const { startDashboard } = await import('../../report/dashboard.js');
+      dashboard = await startDashboard({ port: opts.dashboardPort as number, plan });
+      io.stderr.write(`dashboard: ${dashboard.url}\n`);
+    }
+    try {
+      result = await runPlan(plan, {
+        signal: io.signal,
+        onSnapshot: (snap, vus) => {
+          progress?.update(snap, vus);
+          dashboard?.publish(snap);
+        },
+      });
+    } finally {
+      await dashboard?.close();
+    }
+  }
+  progress?.finish();
+  writeOutputs(result, opts, io.cwd);
+  return result;
+}
+
+export const command: Command = {
+  name: 'run',
+  summary: 'Run a load test plan',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs('run', argv, cliParseConfig());
+    if (positionals.length !== 1) throw new UsageError(`run takes exactly one plan file (got ${positionals.length ? positionals.map((p) => `'${p}'`).join(' ') : 'none'}); see 'loadtest run --help'`);
+    const opts = validateOptions(values as Record<string, string | boolean>, 'cli');
+    const result = await runCommand(positionals[0], opts, io);
+    io.stdout.write(finalTable(result));
+    return result.run.exit_code;
+  },
+};
+

@@ -1,0 +1,29 @@
+/** Writes the files a run was asked for (--out, --report, --summary, --junit). */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { OptionValues } from '../options.js';
+import type { Result } from '../report/result-schema.js';
+import { render } from '../report/render.js';
+import { LtError } from '../errors.js';
+
+function write(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new LtError('LT_ERR_IO', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Renders and writes each requested output. */
+export function writeOutputs(result: Result, opts: OptionValues, cwd: string): void {
+  const targets: [string | undefined, 'json' | 'html' | 'md' | 'junit'][] = [
+    [opts.out as string | undefined, 'json'],
+    [opts.report as string | undefined, 'html'],
+    [opts.summary as string | undefined, 'md'],
+    [opts.junit as string | undefined, 'junit'],
+  ];
+  for (const [path, format] of targets) {
+    if (path) write(resolve(cwd, path), format === 'json' ? JSON.stringify(result, null, 2) + '\n' : render(result, format));
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Live progress and the end-of-run table. On a TTY one status line refreshes in
+ * place; elsewhere (CI logs) a plain line is printed every few seconds.
+ */
+import { decodeHistogram } from '../metrics/histogram.js';
+import type { Snapshot } from '../metrics/types.js';
+import type { Result, Stats } from '../report/result-schema.js';
+
+const fmtMs = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+/** Writes progress lines for interval snapshots. */
+export class Progress {
+  private readonly out: NodeJS.WritableStream & { isTTY?: boolean };
+  private readonly tty: boolean;
+  private readonly everyMs: number;
+  private lastPrintMs = 0;
+  private readonly startMs: number;
+  private requests = 0;
+  private errors = 0;
+
+  constructor(out: NodeJS.WritableStream & { isTTY?: boolean }, startMs: number, opts: { everyMs?: number } = {}) {
+    this.out = out;
+    this.tty = Boolean(out.isTTY);
+    this.everyMs = opts.everyMs ?? 5000;
+    this.startMs = startMs;
+    if (!this.tty) out.write(`${'ELAPSED'.padEnd(9)}${'VUS'.padStart(7)}${'RPS'.padStart(11)}${'P95(ms)'.padStart(10)}${'ERRORS'.padStart(9)}${'REQUESTS'.padStart(11)}\n`);
+  }
+
+  /** Called once per interval. */
+  update(snap: Snapshot, activeVus: number): void {
+    const c = snap.total.counters;
+    this.requests += c.requests;
+    this.errors += c.errors;
+    const endMs = snap.startMs + snap.intervalMs;
+    if (!this.tty && endMs - this.lastPrintMs < this.everyMs) return;
+    this.lastPrintMs = endMs;
+    const rps = c.requests / (snap.intervalMs / 1000);
+    let p95 = 0;
+    if (snap.total.hist.latency) {
+      const h = decodeHistogram(snap.total.hist.latency);
+      p95 = h.getValueAtPercentile(95) / 1000;
+      h.destroy();
+    }
+    const elapsed = `${Math.round((endMs - this.startMs) / 1000)}s`;
+    const errRate = this.requests ? this.errors / this.requests : 0;
+    const line = `${elapsed.padEnd(9)}${String(activeVus).padStart(7)}${rps.toFixed(1).padStart(11)}${fmtMs(p95).padStart(10)}${pct(errRate).padStart(9)}${String(this.requests).padStart(11)}`;
+    this.out.write(this.tty ? `\r\x1b[2K${line}` : `${line}\n`);
+  }
+
+  /** Ends the refreshing line. */
+  finish(): void {
+    if (this.tty) this.out.write('\n');
+  }
+}
+
+function row(name: string, s: Stats): string[] {
+  const l = s.latency_ms;
+  return [name, String(s.requests), s.rps.toFixed(1), fmtMs(l.p50), fmtMs(l.p95), fmtMs(l.p99), fmtMs(l.max), `${s.errors} (${pct(s.error_rate)})`];
+}
+
+/** The end-of-run table: per scenario and step, then thresholds ✓/✗ and the verdict. */
+export function finalTable(result: Result): string {
+  const rows: string[][] = [['SCENARIO / STEP', 'REQUESTS', 'RPS', 'P50', 'P95', 'P99', 'MAX', 'ERRORS']];
+  for (const [name, sc] of Object.entries(result.scenarios)) {
+    rows.push(row(name, sc));
+    for (const [step, st] of Object.entries(sc.steps)) rows.push(row(`  ${step}`, st));
+  }
+  rows.push(row('TOTAL', result.summary));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const lines = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+  lines.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('  '));
+  const out = ['', ...lines, '', `latency in ms; ${result.summary.iterations} iterations, ${result.summary.dropped_iterations} dropped`];
+  if (result.thresholds.length) {
+    out.push('', 'THRESHOLDS');
+    for (const t of result.thresholds) {
+      out.push(`  ${t.passed ? '✓' : '✗'} ${t.expression}   actual: ${t.actual === null ? 'no data' : +t.actual.toFixed(4)}`);
+    }
+  }
+  const verdict =
+    result.run.status === 'passed'
+      ? 'PASSED: all thresholds passed'
+      : result.run.status === 'failed'
+        ? `FAILED: ${result.thresholds.filter((t) => !t.passed).length} threshold(s) failed`
+        : result.run.status === 'aborted'
+          ? `ABORTED: ${result.run.abort_reason ?? ''} (partial result)`
+          : 'ERROR';
+  out.push('', `${verdict} — exit code ${result.run.exit_code}`, '');
+  return out.join('\n');
+}

@@ -1,0 +1,63 @@
+/**
+ * Runs a plan in this process and turns the engine's output into a Result: live
+ * threshold evaluation on every snapshot (abort_on_fail stops the run), then the
+ * final evaluation and the versioned result. Used by `loadtest run` and the Action's
+ * `mode: run`; the cluster coordinator does the same over merged snapshots.
+ */
+import { startRun } from './engine/run.js';
+import type { RunEvent } from './engine/types.js';
+import { MetricsAccumulator } from './metrics/merge.js';
+import type { Snapshot } from './metrics/types.js';
+import type { Plan } from './plan/types.js';
+import { buildResult } from './report/build-result.js';
+import type { Result } from './report/result-schema.js';
+import { evaluateLive } from './thresholds/evaluate.js';
+
+export interface RunPlanOptions {
+  signal?: AbortSignal;
+  /** Every interval snapshot, after live threshold evaluation. */
+  onSnapshot?: (snapshot: Snapshot, activeVus: number) => void;
+  intervalMs?: number;
+  runId?: string;
+  git?: Result['run']['git'];
+}
+
+/** Runs `plan` here and resolves with its Result (partial when aborted). */
+export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Result> {
+  const live = new MetricsAccumulator();
+  const events: RunEvent[] = [];
+  let startAtMs = Date.now();
+  const handle = startRun(plan, {
+    signal: opts.signal,
+    intervalMs: opts.intervalMs,
+    startAtMs,
+    onSnapshot: (snap) => {
+      live.add(snap);
+      const elapsedMs = snap.startMs + snap.intervalMs - startAtMs;
+      const failing = evaluateLive(plan.thresholds, live.total(), Math.max(elapsedMs, 1) / 1000, elapsedMs);
+      if (failing.length) {
+        const names = failing.map((f) => `${f.expression} (actual ${f.actual ?? 'no data'})`).join(', ');
+        events.push({ atMs: Date.now(), type: 'threshold_failed', message: `abort_on_fail threshold crossed: ${names}` });
+        handle.abort(`threshold crossed: ${names}`);
+      }
+      opts.onSnapshot?.(snap, handle.activeVus());
+    },
+  });
+  try {
+    const out = await handle.done;
+    startAtMs = out.startAtMs;
+    return buildResult({
+      plan,
+      metrics: out.metrics,
+      intervals: out.intervals,
+      startAtMs: out.startAtMs,
+      endedAtMs: out.endedAtMs,
+      events: [...out.events, ...events].sort((a, b) => a.atMs - b.atMs),
+      aborted: out.aborted,
+      runId: opts.runId,
+      git: opts.git,
+    });
+  } finally {
+    live.destroy();
+  }
+}
