@@ -7,4 +7,5 @@ import type { Command } from '../command.js';
 export const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.js')).command,
   validate: async () => (await import('./validate.js')).command,
+  demo: async () => (await import('./demo.js')).command,
 };
