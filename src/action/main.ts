@@ -1,0 +1,139 @@
+/**
+ * The Action: `run()` reads the inputs (from the one options schema), dispatches on
+ * `mode`, and is, with the CLI's main, the only place errors become a failed step.
+ * Every mode that produces a result writes the job summary, the outputs, uploads the
+ * result artifact, and (on pull requests) upserts the comparison comment.
+ */
+import * as core from '@actions/core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { OPTIONS, validateOptions, type OptionValues } from '../options.js';
+import { isLtError, PlanError, UsageError } from '../errors.js';
+import { loadPlanFile } from '../plan/load.js';
+import { applyOverrides } from '../plan/overrides.js';
+import type { Plan } from '../plan/types.js';
+import { runPlan } from '../runner.js';
+import type { Result } from '../report/result-schema.js';
+import { render } from '../report/render.js';
+import { publishResult } from './publish.js';
+
+/** Reads every action input of the options table. */
+export function readInputs(): OptionValues {
+  const raw: Record<string, string> = {};
+  for (const o of OPTIONS) if (o.action) raw[o.name] = core.getInput(o.name);
+  return validateOptions(raw, 'action');
+}
+
+const SECRET_HEADER = /authorization|cookie|token|secret|api[-_]?key|password|passwd|session/i;
+
+/** Masks secrets from inputs, env values the plan reads, and sensitive header values. */
+export function maskSecrets(opts: OptionValues, plan?: Plan): void {
+  for (const k of ['githubToken', 'token'] as const) if (typeof opts[k] === 'string' && opts[k]) core.setSecret(opts[k] as string);
+  if (!plan) return;
+  for (const v of Object.values(plan.envValues)) if (v) core.setSecret(v);
+  const headerSets = [plan.defaults.headers, ...plan.scenarios.flatMap((s) => collectHeaders(s.steps))];
+  for (const headers of headerSets) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (SECRET_HEADER.test(name) && !value.dynamic && value.raw) core.setSecret(value.raw);
+    }
+  }
+}
+
+function collectHeaders(nodes: Plan['scenarios'][number]['steps']): Record<string, { raw: string; dynamic: boolean }>[] {
+  return nodes.flatMap((n) => (n.kind === 'group' ? collectHeaders(n.steps) : [n.headers]));
+}
+
+/** Where this job keeps its files. */
+export function workDir(): string {
+  const dir = join(process.env.RUNNER_TEMP ?? resolve('.loadtest'), 'loadtest');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Loads the plan named by the inputs, with overrides applied. */
+export function loadInputPlan(opts: OptionValues): Plan {
+  if (!opts.plan) throw new UsageError("input 'plan' is required: the path of the YAML plan");
+  const path = resolve(process.env.GITHUB_WORKSPACE ?? '.', opts.plan as string);
+  const plan = loadPlanFile(path, { env: process.env });
+  return applyOverrides(plan, { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined });
+}
+
+/** Writes result.json and report.html into the work dir; returns their paths. */
+export function writeResultFiles(result: Result): { resultPath: string; reportPath: string; dir: string } {
+  const dir = workDir();
+  const resultPath = join(dir, 'result.json');
+  const reportPath = join(dir, 'report.html');
+  writeFileSync(resultPath, JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(reportPath, render(result, 'html'));
+  return { resultPath, reportPath, dir };
+}
+
+async function modeRun(opts: OptionValues): Promise<Result> {
+  const plan = loadInputPlan(opts);
+  maskSecrets(opts, plan);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error('the job was cancelled'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await runPlan(plan, {
+      signal: controller.signal,
+      runId: process.env.GITHUB_RUN_ID,
+      git: gitInfo(),
+      onSnapshot: (snap) => {
+        const c = snap.total.counters;
+        if (snap.seq % 10 === 9) core.info(`t=${snap.seq + 1}s requests=${c.requests} errors=${c.errors} (last interval)`);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Commit, ref and run link of this workflow run. */
+export function gitInfo(): Result['run']['git'] {
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const repo = process.env.GITHUB_REPOSITORY;
+  const runId = process.env.GITHUB_RUN_ID;
+  return {
+    sha: process.env.GITHUB_SHA,
+    ref: process.env.GITHUB_REF,
+    run_url: repo && runId ? `${server}/${repo}/actions/runs/${runId}` : undefined,
+  };
+}
+
+/** Turns an error into an annotation and a failed step. */
+function fail(err: unknown): void {
+  if (err instanceof PlanError && err.location) {
+    core.error(err.message, { title: 'Invalid load test plan', file: err.location.file, startLine: err.location.line, startColumn: err.location.col });
+    core.setFailed(`invalid plan: ${err.message}`);
+  } else if (isLtError(err)) {
+    core.setFailed(err.message);
+  } else {
+    core.setFailed(`internal error: ${(err as Error)?.message ?? String(err)}`);
+    if ((err as Error)?.stack) core.debug((err as Error).stack!);
+  }
+}
+
+/** Entry point of the Action. */
+export async function run(): Promise<void> {
+  try {
+    const opts = readInputs();
+    maskSecrets(opts);
+    const mode = opts.mode as string;
+    let result: Result | undefined;
+    if (mode === 'run') result = await modeRun(opts);
+    else {
+      const { runCoordinator, runWorker, rebuildReport } = await import('./distributed.js');
+      if (mode === 'worker') {
+        await runWorker(opts);
+        return;
+      }
+      result = mode === 'coordinator' ? await runCoordinator(opts) : await rebuildReport(opts);
+    }
+    await publishResult(result, opts);
+  } catch (err) {
+    fail(err);
+  }
+}
