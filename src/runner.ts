@@ -11,7 +11,7 @@ import type { Snapshot } from './metrics/types.js';
 import type { Plan } from './plan/types.js';
 import { buildResult } from './report/build-result.js';
 import type { Result } from './report/result-schema.js';
-import { evaluateLive } from './thresholds/evaluate.js';
+import { evaluateLive, viewOfAccumulator } from './thresholds/evaluate.js';
 
 export interface RunPlanOptions {
   signal?: AbortSignal;
@@ -34,7 +34,7 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Re
     onSnapshot: (snap) => {
       live.add(snap);
       const elapsedMs = snap.startMs + snap.intervalMs - startAtMs;
-      const failing = evaluateLive(plan.thresholds, live.total(), Math.max(elapsedMs, 1) / 1000, elapsedMs);
+      const failing = evaluateLive(plan.thresholds, viewOfAccumulator(live), Math.max(elapsedMs, 1) / 1000, elapsedMs);
       if (failing.length) {
         const names = failing.map((f) => `${f.expression} (actual ${f.actual ?? 'no data'})`).join(', ');
         events.push({ atMs: Date.now(), type: 'threshold_failed', message: `abort_on_fail threshold crossed: ${names}` });

@@ -1,0 +1,129 @@
+/**
+ * Threshold evaluation on measurements: on the final metrics (the verdict) and live
+ * on the run so far (abort_on_fail). Latency metrics come from the `latency`
+ * histogram of the scope (corrected in open models), in ms; rates are 0..1.
+ */
+import { decodeHistogram, type Histogram } from '../metrics/histogram.js';
+import type { MetricsAccumulator } from '../metrics/merge.js';
+import type { Counters, RunMetrics } from '../metrics/types.js';
+import type { Threshold, ThresholdMetric } from '../plan/types.js';
+import type { ThresholdResult } from '../report/result-schema.js';
+
+/** Read access to measurements by scope. */
+export interface MetricsView {
+  counters(scenario?: string, step?: string): Counters | undefined;
+  /** Decoded latency histogram of the scope; owned by the view. */
+  latency(scenario?: string, step?: string): Histogram | undefined;
+}
+
+/** A view over whole-run metrics; histograms are decoded on first use. Call destroy(). */
+export function viewOfRunMetrics(m: RunMetrics): MetricsView & { destroy(): void } {
+  const cache = new Map<string, Histogram | undefined>();
+  const set = (scenario?: string, step?: string) => (scenario ? (step ? m.scenarios[scenario]?.steps[step] : m.scenarios[scenario]?.total) : m.total);
+  return {
+    counters: (scenario, step) => set(scenario, step)?.counters,
+    latency(scenario, step) {
+      const id = `${scenario ?? ''}\u0000${step ?? ''}`;
+      if (!cache.has(id)) {
+        const enc = set(scenario, step)?.hist.latency;
+        cache.set(id, enc ? decodeHistogram(enc) : undefined);
+      }
+      return cache.get(id);
+    },
+    destroy() {
+      for (const h of cache.values()) h?.destroy();
+      cache.clear();
+    },
+  };
+}
+
+/** A view over a live accumulator (no encoding, no copies). */
+export function viewOfAccumulator(acc: MetricsAccumulator): MetricsView {
+  return {
+    counters: (scenario, step) => acc.counters(scenario, step),
+    latency: (scenario, step) => acc.histogram('latency', scenario, step),
+  };
+}
+
+const PERCENTILE: Partial<Record<ThresholdMetric, number>> = { p50: 50, p90: 90, p95: 95, p99: 99, 'p99.9': 99.9 };
+
+/** The actual value of a threshold's metric, or null when its scope has no data. */
+export function metricValue(t: Threshold, view: MetricsView, durationSec: number): number | null {
+  const c = view.counters(t.scenario, t.step);
+  if (!c) return null;
+  switch (t.metric) {
+    case 'error_rate':
+      return c.requests ? c.errors / c.requests : null;
+    case 'rps':
+      return durationSec > 0 ? c.requests / durationSec : null;
+    case 'requests':
+      return c.requests;
+    case 'dropped_iterations':
+      return c.droppedIterations;
+    case 'checks': {
+      const n = c.checksPassed + c.checksFailed;
+      return n ? c.checksPassed / n : null;
+    }
+    default: {
+      const h = view.latency(t.scenario, t.step);
+      if (!h || h.totalCount === 0) return null;
+      const p = PERCENTILE[t.metric];
+      const us = p !== undefined ? h.getValueAtPercentile(p) : t.metric === 'min' ? h.minNonZeroValue : t.metric === 'max' ? h.maxValue : h.mean;
+      return Math.round(us) / 1000;
+    }
+  }
+}
+
+/** Whether `actual op limit` holds. */
+export function compare(actual: number, op: Threshold['op'], limit: number): boolean {
+  switch (op) {
+    case '<':
+      return actual < limit;
+    case '<=':
+      return actual <= limit;
+    case '>':
+      return actual > limit;
+    case '>=':
+      return actual >= limit;
+    case '==':
+      return actual === limit;
+    case '!=':
+      return actual !== limit;
+  }
+}
+
+function toResult(t: Threshold, actual: number | null): ThresholdResult {
+  return {
+    expression: t.expression,
+    metric: t.metric,
+    op: t.op,
+    limit: t.value,
+    ...(t.scenario ? { scenario: t.scenario } : {}),
+    ...(t.step ? { step: t.step } : {}),
+    actual,
+    passed: actual !== null && compare(actual, t.op, t.value),
+    abort_on_fail: t.abortOnFail,
+  };
+}
+
+/** Evaluates every threshold (the verdict). No data in a scope fails its threshold. */
+export function evaluateThresholds(thresholds: Threshold[], metrics: RunMetrics | MetricsView, durationSec: number): ThresholdResult[] {
+  const owned = 'v' in metrics ? viewOfRunMetrics(metrics) : undefined;
+  const view = owned ?? (metrics as MetricsView);
+  try {
+    return thresholds.map((t) => toResult(t, metricValue(t, view, durationSec)));
+  } finally {
+    owned?.destroy();
+  }
+}
+
+/**
+ * The abort_on_fail thresholds failing now, on the run so far. A threshold is judged
+ * only after its delay_abort_eval and once its scope has data (no data yet is not a
+ * failure while the run is young).
+ */
+export function evaluateLive(thresholds: Threshold[], metrics: RunMetrics | MetricsView, durationSec: number, elapsedMs: number): ThresholdResult[] {
+  const live = thresholds.filter((t) => t.abortOnFail && elapsedMs >= t.delayAbortEvalMs);
+  if (live.length === 0) return [];
+  return evaluateThresholds(live, metrics, durationSec).filter((r) => r.actual !== null && !r.passed);
+}
