@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { UsageError } from './errors.js';
+import { parseDurationMs } from './plan/units.js';
 
 /** Where an option is offered. */
 export interface OptionSpec {
@@ -48,19 +49,6 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'dashboard-port', kind: 'integer', description: 'Port of the live dashboard (0 = any free port)', default: '0', cli: true, action: false },
   { name: 'quiet', kind: 'boolean', description: 'No live progress, only the final table', short: 'q', default: 'false', cli: true, action: false },
 ];
-
-const DURATION = /^(\d+(?:\.\d+)?(ms|s|m|h))+$/;
-
-/** Parses `1m30s`, `250ms`, `2s` into ms; undefined when malformed. */
-export function parseDurationMs(text: string): number | undefined {
-  if (!DURATION.test(text)) return undefined;
-  let ms = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-    const v = Number(m[1]);
-    ms += m[2] === 'ms' ? v : m[2] === 's' ? v * 1000 : m[2] === 'm' ? v * 60_000 : v * 3_600_000;
-  }
-  return ms;
-}
 
 function zodOf(spec: OptionSpec): z.ZodType {
   const name = spec.name;

@@ -1,0 +1,135 @@
+/**
+ * Errors that point at the YAML: every plan error names file:line:col of the node at
+ * fault, the key path, the bad value and what is allowed. zod issues are turned into
+ * such messages here, with "did you mean" for unknown keys.
+ */
+import { isMap, isPair, isScalar, LineCounter, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { PlanError } from '../errors.js';
+import { didYouMean } from './units.js';
+
+export type Path = (string | number)[];
+
+/** The parsed document and how to find positions in it. */
+export class Locator {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** Line/col of the node at `path` (or of the key `key` inside it), falling back to the nearest parent. */
+  position(path: Path, key?: string): { line: number; col: number } {
+    for (let n = path.length; n >= 0; n--) {
+      const node = this.doc.getIn(path.slice(0, n), true) as Node | undefined;
+      if (!node) continue;
+      let offset = node.range?.[0];
+      if (key !== undefined && n === path.length && isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+        if (pair && isScalar(pair.key)) offset = pair.key.range?.[0] ?? offset;
+      }
+      if (offset !== undefined) return this.lines.linePos(offset);
+    }
+    return { line: 1, col: 1 };
+  }
+
+  /** A PlanError at `path`: `file:line:col: a.b.c: message`. */
+  error(path: Path, message: string, key?: string): PlanError {
+    const pos = this.position(path, key);
+    const dotted = formatPath(key !== undefined ? [...path, key] : path);
+    return new PlanError(`${this.file}:${pos.line}:${pos.col}: ${dotted ? `${dotted}: ` : ''}${message}`, {
+      location: { file: this.file, line: pos.line, col: pos.col },
+      path: dotted,
+    });
+  }
+}
+
+/** `scenarios.browse.steps[0].url` */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  return out;
+}
+
+/** A short rendering of a user's value for messages. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return `'${value.length > 60 ? value.slice(0, 57) + '...' : value}'`;
+  const s = JSON.stringify(value);
+  return s === undefined ? String(value) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let v = root;
+  for (const p of path) v = v == null ? undefined : (v as Record<string | number, unknown>)[p];
+  return v;
+}
+
+/** The keys a strict object schema allows at `path` inside `schema` (for did-you-mean). */
+function keysAt(schema: z.ZodType, path: Path): string[] {
+  let s: unknown = schema;
+  const unwrap = () => {
+    for (;;) {
+      const def = (s as { _zod?: { def?: { type?: string; innerType?: unknown; in?: unknown } } })._zod?.def;
+      if (def && (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) s = def.innerType;
+      else if (def && def.type === 'pipe' && def.in) s = def.in;
+      else return def;
+    }
+  };
+  for (const p of path) {
+    const def = unwrap() as { type?: string; shape?: Record<string, unknown>; element?: unknown; valueType?: unknown } | undefined;
+    if (!def) return [];
+    if (def.type === 'object') s = def.shape?.[String(p)];
+    else if (def.type === 'array') s = def.element;
+    else if (def.type === 'record') s = def.valueType;
+    else return [];
+  }
+  const def = unwrap() as { type?: string; shape?: Record<string, unknown> } | undefined;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+/** The message of a zod issue, in our words. */
+function describe(issue: z.core.$ZodIssue, value: unknown, allowed: string[]): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.message.startsWith('Invalid input') ? `must be ${article(issue.expected)} (got ${show(value)})` : `${issue.message} (got ${show(value)})`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => String(v)).join(', ')} (got ${show(value)})`;
+    case 'too_small':
+    case 'too_big':
+    case 'invalid_format':
+    case 'custom':
+    case 'invalid_union':
+    default:
+      return `${issue.message.replace(/^Too small: expected (\w+) to have >=?(\d+) items$/, 'must list at least $2 item(s)').replace(/^Too (small|big): expected number to be ([<>]=?)(-?[\d.]+)$/, (_, __, op: string, n: string) => `must be ${op} ${n}`)} (got ${show(value)})${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`;
+  }
+}
+
+function article(t: string): string {
+  if (t === 'array') return 'a list';
+  if (t === 'object' || t === 'record') return 'a map';
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+/**
+ * Validates `value` (found at `path` in the document) with `schema`; on failure throws
+ * a located PlanError for the first issue.
+ */
+export function check<T>(loc: Locator, schema: z.ZodType<T>, value: unknown, path: Path): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const rel = issue.path as Path;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    const known = keysAt(schema, rel);
+    const guess = didYouMean(key, known);
+    throw loc.error([...path, ...rel], `unknown key${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${known.join(', ')}`, key);
+  }
+  return fail(loc, [...path, ...rel], describe(issue, valueAt(value, rel), []));
+}
+
+/** Throws a located PlanError (typed as returning anything, for expressions). */
+export function fail(loc: Locator, path: Path, message: string): never {
+  throw loc.error(path, message);
+}

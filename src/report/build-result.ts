@@ -1,0 +1,150 @@
+/**
+ * Engine output (or a coordinator's merge) → the versioned Result every output is
+ * rendered from. Every figure comes from a histogram or a counter; rates are over
+ * the run's active span (start instant → end), so a merged run and a single process
+ * recording the same requests report the same numbers.
+ */
+import { decodeHistogram, latencyStats, latencyStatsOf } from '../metrics/histogram.js';
+import type { MetricSetWire, RunMetrics, Snapshot } from '../metrics/types.js';
+import type { RunEvent } from '../engine/types.js';
+import type { Plan } from '../plan/types.js';
+import { evaluateThresholds } from '../thresholds/evaluate.js';
+import { ExitCode } from '../errors.js';
+import { RESULT_SCHEMA_VERSION, type Result, type Stats, type TimePoint, type WorkerResult } from './result-schema.js';
+
+/** Everything a Result is made of. */
+export interface BuildResultInput {
+  plan: Plan;
+  metrics: RunMetrics;
+  intervals: Snapshot[];
+  startAtMs: number;
+  endedAtMs: number;
+  events: RunEvent[];
+  workers?: WorkerResult[];
+  aborted?: { reason: string; bySignal: boolean };
+  runId?: string;
+  git?: Result['run']['git'];
+  toolVersion?: string;
+  startSkewMs?: number | null;
+}
+
+/** Figures of one metric set over `durationSec`. */
+export function statsOf(m: MetricSetWire | undefined, durationSec: number): Stats {
+  const c = m?.counters;
+  const requests = c?.requests ?? 0;
+  const errors = c?.errors ?? 0;
+  const checks = (c?.checksPassed ?? 0) + (c?.checksFailed ?? 0);
+  return {
+    requests,
+    errors,
+    error_rate: requests ? errors / requests : 0,
+    rps: durationSec > 0 ? requests / durationSec : 0,
+    iterations: c?.iterations ?? 0,
+    dropped_iterations: c?.droppedIterations ?? 0,
+    bytes_in: c?.bytesIn ?? 0,
+    bytes_out: c?.bytesOut ?? 0,
+    checks: { passes: c?.checksPassed ?? 0, fails: c?.checksFailed ?? 0, rate: checks ? (c!.checksPassed / checks) : 1 },
+    status: { ...(c?.status ?? {}) },
+    errors_by_class: { ...(c?.errorsByClass ?? {}) } as Record<string, number>,
+    latency_ms: latencyStatsOf(m?.hist.latency),
+    service_ms: latencyStatsOf(m?.hist.service),
+    ...(m?.hist.ttfb ? { ttfb_ms: latencyStatsOf(m.hist.ttfb) } : {}),
+  };
+}
+
+/** One time-series point of a metric set of one interval. */
+function point(m: MetricSetWire | undefined, snap: Snapshot, startAtMs: number, activeVus: number): TimePoint {
+  const c = m?.counters;
+  const h = m?.hist.latency ? decodeHistogram(m.hist.latency) : undefined;
+  const l = latencyStats(h);
+  h?.destroy();
+  return {
+    t: Math.round((snap.startMs - startAtMs) / 10) / 100,
+    requests: c?.requests ?? 0,
+    rps: (c?.requests ?? 0) / (snap.intervalMs / 1000),
+    errors: c?.errors ?? 0,
+    errors_by_class: { ...(c?.errorsByClass ?? {}) } as Record<string, number>,
+    active_vus: activeVus,
+    dropped_iterations: c?.droppedIterations ?? 0,
+    iterations: c?.iterations ?? 0,
+    checks_failed: c?.checksFailed ?? 0,
+    p50: l.p50,
+    p90: l.p90,
+    p95: l.p95,
+    p99: l.p99,
+    max: l.max,
+    mean: l.mean,
+  };
+}
+
+/** Status and exit code of a run from its thresholds and how it ended. */
+export function verdict(thresholdsFailed: boolean, aborted?: { bySignal: boolean }): { status: Result['run']['status']; exit_code: number } {
+  if (aborted?.bySignal) return { status: 'aborted', exit_code: ExitCode.aborted };
+  if (thresholdsFailed) return { status: 'failed', exit_code: ExitCode.thresholdsFailed };
+  if (aborted) return { status: 'aborted', exit_code: ExitCode.aborted };
+  return { status: 'passed', exit_code: ExitCode.passed };
+}
+
+/** Exit code of a result (what the CLI returns). */
+export function exitCodeOf(result: Result): number {
+  return result.run.exit_code;
+}
+
+/** Builds the Result. */
+export function buildResult(input: BuildResultInput): Result {
+  const { plan, metrics, intervals, startAtMs, endedAtMs } = input;
+  const durationMs = Math.max(0, endedAtMs - startAtMs);
+  const durationSec = durationMs / 1000;
+  const thresholds = evaluateThresholds(plan.thresholds, metrics, durationSec);
+  const v = verdict(thresholds.some((t) => !t.passed), input.aborted);
+  const scenarios: Result['scenarios'] = {};
+  for (const [name, sc] of Object.entries(metrics.scenarios)) {
+    const steps: Result['scenarios'][string]['steps'] = {};
+    for (const [step, m] of Object.entries(sc.steps)) {
+      steps[step] = {
+        ...statsOf(m, durationSec),
+        timeseries: intervals.map((s) => point(s.scenarios[name]?.steps[step], s, startAtMs, 0)),
+        ...(m.hist.latency ? { histogram: m.hist.latency } : {}),
+      };
+    }
+    scenarios[name] = {
+      ...statsOf(sc.total, durationSec),
+      timeseries: intervals.map((s) => point(s.scenarios[name]?.total, s, startAtMs, 0)),
+      ...(sc.total.hist.latency ? { histogram: sc.total.hist.latency } : {}),
+      steps,
+    };
+  }
+  const lag = metrics.total.hist.lag;
+  return {
+    schema: 'loadtest-result',
+    version: RESULT_SCHEMA_VERSION,
+    tool: { name: 'loadtest-action', version: input.toolVersion ?? '0.1.0' },
+    plan: { name: plan.name, file: plan.file, hash: plan.hash },
+    run: {
+      id: input.runId ?? `${startAtMs.toString(36)}`,
+      started_at: new Date(startAtMs).toISOString(),
+      ended_at: new Date(endedAtMs).toISOString(),
+      duration_ms: durationMs,
+      status: v.status,
+      exit_code: v.exit_code,
+      ...(input.aborted ? { abort_reason: input.aborted.reason } : {}),
+      start_skew_ms: input.startSkewMs ?? null,
+      ...(input.git ? { git: input.git } : {}),
+    },
+    summary: { ...statsOf(metrics.total, durationSec), ...(metrics.total.hist.latency ? { histogram: metrics.total.hist.latency } : {}) },
+    scenarios,
+    thresholds,
+    timeseries: intervals.map((s) => point(s.total, s, startAtMs, s.activeVus)),
+    workers: input.workers ?? [],
+    events: input.events.map((e) => ({
+      t: Math.round((e.atMs - startAtMs) / 10) / 100,
+      at: new Date(e.atMs).toISOString(),
+      type: e.type,
+      message: e.message,
+      ...(e.workerId ? { worker: e.workerId } : {}),
+      ...(e.data ? { data: e.data } : {}),
+    })),
+    error_samples: metrics.errorSamples.map((s) => ({ scenario: s.scenario, step: s.step, error_class: s.errorClass, message: s.message, count: s.count })),
+    ...(lag ? { generator_lag_ms: latencyStatsOf(lag) } : {}),
+  };
+}
