@@ -53,7 +53,7 @@ export function statsOf(m: MetricSetWire | undefined, durationSec: number): Stat
 }
 
 /** One time-series point of a metric set of one interval. */
-function point(m: MetricSetWire | undefined, snap: Snapshot, startAtMs: number, activeVus: number): TimePoint {
+export function timePoint(m: MetricSetWire | undefined, snap: Snapshot, startAtMs: number, activeVus: number): TimePoint {
   const c = m?.counters;
   const h = m?.hist.latency ? decodeHistogram(m.hist.latency) : undefined;
   const l = latencyStats(h);
@@ -103,13 +103,13 @@ export function buildResult(input: BuildResultInput): Result {
     for (const [step, m] of Object.entries(sc.steps)) {
       steps[step] = {
         ...statsOf(m, durationSec),
-        timeseries: intervals.map((s) => point(s.scenarios[name]?.steps[step], s, startAtMs, 0)),
+        timeseries: intervals.map((s) => timePoint(s.scenarios[name]?.steps[step], s, startAtMs, 0)),
         ...(m.hist.latency ? { histogram: m.hist.latency } : {}),
       };
     }
     scenarios[name] = {
       ...statsOf(sc.total, durationSec),
-      timeseries: intervals.map((s) => point(s.scenarios[name]?.total, s, startAtMs, 0)),
+      timeseries: intervals.map((s) => timePoint(s.scenarios[name]?.total, s, startAtMs, 0)),
       ...(sc.total.hist.latency ? { histogram: sc.total.hist.latency } : {}),
       steps,
     };
@@ -134,7 +134,7 @@ export function buildResult(input: BuildResultInput): Result {
     summary: { ...statsOf(metrics.total, durationSec), ...(metrics.total.hist.latency ? { histogram: metrics.total.hist.latency } : {}) },
     scenarios,
     thresholds,
-    timeseries: intervals.map((s) => point(s.total, s, startAtMs, s.activeVus)),
+    timeseries: intervals.map((s) => timePoint(s.total, s, startAtMs, s.activeVus)),
     workers: input.workers ?? [],
     events: input.events.map((e) => ({
       t: Math.round((e.atMs - startAtMs) / 10) / 100,

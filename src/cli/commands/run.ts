@@ -10,6 +10,7 @@ import { runPlan } from '../../runner.js';
 import type { Result } from '../../report/result-schema.js';
 import { Progress, finalTable } from '../progress.js';
 import { writeOutputs } from '../outputs.js';
+import type { Dashboard } from '../../report/dashboard.js';
 
 const usage = `Usage: loadtest run <plan.yaml> [options]
 
@@ -37,7 +38,7 @@ export async function runCommand(planPath: string, opts: OptionValues, io: CliIO
       onSnapshot: progress ? (snap, vus) => progress.update(snap, vus) : undefined,
     });
   } else {
-    let dashboard: { close(): Promise<void>; publish(s: unknown): void; url: string } | undefined;
+    let dashboard: Dashboard | undefined;
     if (opts.dashboard) {
       const { startDashboard } = await import('../../report/dashboard.js');
       dashboard = await startDashboard({ port: opts.dashboardPort as number, plan });

@@ -1,0 +1,126 @@
+/**
+ * One view model for every rendered output (HTML, Markdown summary, JUnit, PR
+ * comment): numbers formatted once, rows flattened once. Templates only lay out.
+ */
+import type { Result, Stats } from './result-schema.js';
+import type { Comparison } from './compare.js';
+
+const f = (v: number, digits = 2) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(digits)) : '–');
+const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+/** A table row of one scope. */
+export interface ScopeRow {
+  scope: string;
+  scenario: string;
+  step?: string;
+  isStep: boolean;
+  requests: number;
+  rps: string;
+  errors: number;
+  errorRate: string;
+  p50: string;
+  p90: string;
+  p95: string;
+  p99: string;
+  max: string;
+  checks: string;
+}
+
+function row(scenario: string, step: string | undefined, s: Stats): ScopeRow {
+  const l = s.latency_ms;
+  const checks = s.checks.passes + s.checks.fails;
+  return {
+    scope: step ? `${scenario} / ${step}` : scenario,
+    scenario,
+    step,
+    isStep: Boolean(step),
+    requests: s.requests,
+    rps: f(s.rps, 1),
+    errors: s.errors,
+    errorRate: pct(s.error_rate),
+    p50: f(l.p50),
+    p90: f(l.p90),
+    p95: f(l.p95),
+    p99: f(l.p99),
+    max: f(l.max),
+    checks: checks ? pct(s.checks.rate) : '–',
+  };
+}
+
+export interface ViewModel {
+  title: string;
+  status: string;
+  passed: boolean;
+  verdict: string;
+  verdictIcon: string;
+  startedAt: string;
+  durationS: string;
+  summary: ScopeRow;
+  rows: ScopeRow[];
+  thresholds: { icon: string; passed: boolean; expression: string; actual: string; limit: string }[];
+  thresholdsFailed: number;
+  status_codes: { code: string; count: number }[];
+  error_classes: { name: string; count: number }[];
+  samples: { scope: string; errorClass: string; message: string; count: number }[];
+  workers: { id: string; share: string; requests: number; errors: number; skew: string; offset: string; status: string }[];
+  events: { t: string; type: string; message: string; worker?: string }[];
+  lag?: string;
+  comparison?: Comparison;
+  runUrl?: string;
+  sha?: string;
+}
+
+/** Builds the view model of a result (and an optional comparison). */
+export function viewModel(result: Result, opts: { comparison?: Comparison; title?: string } = {}): ViewModel {
+  const rows: ScopeRow[] = [];
+  for (const [name, sc] of Object.entries(result.scenarios)) {
+    rows.push(row(name, undefined, sc));
+    for (const [step, st] of Object.entries(sc.steps)) rows.push(row(name, step, st));
+  }
+  const failed = result.thresholds.filter((t) => !t.passed).length;
+  const status = result.run.status;
+  const verdict =
+    status === 'passed'
+      ? `Passed: ${result.thresholds.length ? `all ${result.thresholds.length} thresholds met` : 'no thresholds set'}`
+      : status === 'failed'
+        ? `Failed: ${failed} of ${result.thresholds.length} thresholds not met`
+        : status === 'aborted'
+          ? `Aborted: ${result.run.abort_reason ?? 'stopped early'} (partial result)`
+          : 'Error';
+  return {
+    title: opts.title ?? `Load test: ${result.plan.name}`,
+    status,
+    passed: status === 'passed',
+    verdict,
+    verdictIcon: status === 'passed' ? '✅' : status === 'failed' ? '❌' : '⚠️',
+    startedAt: result.run.started_at,
+    durationS: (result.run.duration_ms / 1000).toFixed(1),
+    summary: row('all', undefined, result.summary),
+    rows,
+    thresholds: result.thresholds.map((t) => ({
+      icon: t.passed ? '✓' : '✗',
+      passed: t.passed,
+      expression: t.expression,
+      actual: t.actual === null ? 'no data' : f(t.actual, 4),
+      limit: `${t.op} ${t.limit}`,
+    })),
+    thresholdsFailed: failed,
+    status_codes: Object.entries(result.summary.status).map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
+    error_classes: Object.entries(result.summary.errors_by_class).map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count),
+    samples: result.error_samples.map((s) => ({ scope: `${s.scenario} / ${s.step}`, errorClass: s.error_class, message: s.message, count: s.count })),
+    workers: result.workers.map((w) => ({
+      id: w.id,
+      share: pct(w.share),
+      requests: w.requests,
+      errors: w.errors,
+      skew: w.start_skew_ms === null ? '–' : `${w.start_skew_ms.toFixed(1)} ms`,
+      offset: w.clock_offset_ms === null ? '–' : `${w.clock_offset_ms.toFixed(1)} ms`,
+      status: w.status,
+    })),
+    events: result.events.map((e) => ({ t: `${e.t.toFixed(1)}s`, type: e.type, message: e.message, ...(e.worker ? { worker: e.worker } : {}) })),
+    lag: result.generator_lag_ms ? `p50 ${f(result.generator_lag_ms.p50)} ms, p99 ${f(result.generator_lag_ms.p99)} ms, max ${f(result.generator_lag_ms.max)} ms` : undefined,
+    comparison: opts.comparison,
+    runUrl: result.run.git?.run_url,
+    sha: result.run.git?.sha?.slice(0, 7),
+  };
+}
