@@ -31,16 +31,17 @@ export function summaryOutput(result: Result): Record<string, unknown> {
 export async function publishResult(result: Result, opts: OptionValues, extraNotices: string[] = []): Promise<void> {
   const { resultPath, reportPath, dir } = writeResultFiles(result);
   const notices = [...extraNotices];
-  let comparisonNote: string | undefined;
+  const { comparisonFor, commentOnPullRequest } = await import('./pr-comment.js');
+  const { comparison, note } = await comparisonFor(result, opts);
+  if (note) notices.push(note);
   try {
-    const { commentOnPullRequest } = await import('./pr-comment.js');
-    comparisonNote = await commentOnPullRequest(result, opts);
+    const notice = await commentOnPullRequest(result, opts, comparison, note);
+    if (notice) notices.push(notice);
   } catch (err) {
     notices.push(`PR comment skipped: ${(err as Error).message}`);
   }
-  if (comparisonNote) notices.push(comparisonNote);
 
-  let markdown = render(result, 'md');
+  let markdown = render(result, 'md', { comparison });
   if (notices.length) markdown = notices.map((n) => `> **Note:** ${n}`).join('\n') + '\n\n' + markdown;
   await core.summary.addRaw(markdown, true).write();
   for (const n of notices) core.notice(n);
@@ -59,6 +60,8 @@ export async function publishResult(result: Result, opts: OptionValues, extraNot
   }
 
   const failed = result.thresholds.filter((t) => !t.passed);
+  const regressions = comparison?.rows.filter((r) => r.verdict === 'regressed') ?? [];
+  if (regressions.length && opts.failOnRegression) core.setFailed(`${regressions.length} regression(s) against the baseline: ${regressions.map((r) => `${r.scope} ${r.metric}`).join(', ')}`);
   if (result.run.status === 'aborted') core.setFailed(`load test aborted: ${result.run.abort_reason ?? 'signal'} (partial result in ${resultPath})`);
   else if (failed.length && opts.failOnThresholds !== false) {
     core.setFailed(`${failed.length} threshold(s) failed: ${failed.map((t) => `${t.expression} (actual ${t.actual === null ? 'no data' : +t.actual.toFixed(3)})`).join('; ')}`);
