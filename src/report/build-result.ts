@@ -53,7 +53,9 @@ export function statsOf(m: MetricSetWire | undefined, durationSec: number): Stat
 }
 
 /** One time-series point of a metric set of one interval. */
-export function timePoint(m: MetricSetWire | undefined, snap: Snapshot, startAtMs: number, activeVus: number): TimePoint {
+export function timePoint(m: MetricSetWire | undefined, snap: Snapshot, startAtMs: number, activeVus: number, endedAtMs = Infinity): TimePoint {
+  // The last interval of a run is partial: its rate is over the part that happened.
+  const spanMs = Math.max(1, Math.min(snap.intervalMs, endedAtMs - snap.startMs));
   const c = m?.counters;
   const h = m?.hist.latency ? decodeHistogram(m.hist.latency) : undefined;
   const l = latencyStats(h);
@@ -61,7 +63,7 @@ export function timePoint(m: MetricSetWire | undefined, snap: Snapshot, startAtM
   return {
     t: Math.round((snap.startMs - startAtMs) / 10) / 100,
     requests: c?.requests ?? 0,
-    rps: (c?.requests ?? 0) / (snap.intervalMs / 1000),
+    rps: (c?.requests ?? 0) / (spanMs / 1000),
     errors: c?.errors ?? 0,
     errors_by_class: { ...(c?.errorsByClass ?? {}) } as Record<string, number>,
     active_vus: activeVus,
@@ -103,13 +105,13 @@ export function buildResult(input: BuildResultInput): Result {
     for (const [step, m] of Object.entries(sc.steps)) {
       steps[step] = {
         ...statsOf(m, durationSec),
-        timeseries: intervals.map((s) => timePoint(s.scenarios[name]?.steps[step], s, startAtMs, 0)),
+        timeseries: intervals.map((s) => timePoint(s.scenarios[name]?.steps[step], s, startAtMs, 0, endedAtMs)),
         ...(m.hist.latency ? { histogram: m.hist.latency } : {}),
       };
     }
     scenarios[name] = {
       ...statsOf(sc.total, durationSec),
-      timeseries: intervals.map((s) => timePoint(s.scenarios[name]?.total, s, startAtMs, 0)),
+      timeseries: intervals.map((s) => timePoint(s.scenarios[name]?.total, s, startAtMs, 0, endedAtMs)),
       ...(sc.total.hist.latency ? { histogram: sc.total.hist.latency } : {}),
       steps,
     };
@@ -134,7 +136,7 @@ export function buildResult(input: BuildResultInput): Result {
     summary: { ...statsOf(metrics.total, durationSec), ...(metrics.total.hist.latency ? { histogram: metrics.total.hist.latency } : {}) },
     scenarios,
     thresholds,
-    timeseries: intervals.map((s) => timePoint(s.total, s, startAtMs, s.activeVus)),
+    timeseries: intervals.map((s) => timePoint(s.total, s, startAtMs, s.activeVus, endedAtMs)),
     workers: input.workers ?? [],
     events: input.events.map((e) => ({
       t: Math.round((e.atMs - startAtMs) / 10) / 100,
