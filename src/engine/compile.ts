@@ -5,7 +5,7 @@
  * extractors are precompiled, and each step knows whether it needs the response
  * headers or body at all.
  */
-import type { Plan, Scenario, Step, StepNode, TemplateText, ThinkTime } from '../plan/types.js';
+import type { Plan, Scenario, Step, StepNode, ThinkTime } from '../plan/types.js';
 import { LtError } from '../errors.js';
 import { compileText, type TemplateContext } from './journey/template.js';
 import { compileChecks, type CompiledChecks } from './journey/checks.js';
@@ -35,7 +35,8 @@ export interface CompiledStep {
   extract?: CompiledExtractors;
   checks?: CompiledChecks;
   needsBody: boolean;
-  needsHeaders: boolean;
+  /** Which response headers the step reads (see HttpRequest.wantHeaders). */
+  needsHeaders: 'all' | 'session' | 'none';
 }
 
 /** `repeat:` group. */
@@ -76,7 +77,7 @@ export function resolveUrl(text: string, base: string | undefined, where: string
   }
 }
 
-function compileStep(step: Step, plan: Plan, target: string | undefined, scenario: string): CompiledStep {
+function compileStep(step: Step, plan: Plan, target: string | undefined, scenario: string, cookies: boolean): CompiledStep {
   const where = `scenarios.${scenario}.steps.${step.name}`;
   const headerEntries = { ...plan.defaults.headers, ...step.headers };
   const staticHeaders: Record<string, string> = {};
@@ -97,7 +98,8 @@ function compileStep(step: Step, plan: Plan, target: string | undefined, scenari
   const extract = Object.keys(step.extract).length > 0 ? compileExtractors(step.extract) : undefined;
   const checks = step.checks ? compileChecks(step.checks) : undefined;
   const needsBody = Boolean(extract?.needsBody || checks?.needsBody);
-  const needsHeaders = true; // cookies and redirects need them; cheap next to the socket work
+  // Checks and extractors may read any header; cookies and redirects only two.
+  const needsHeaders = checks || extract ? 'all' : step.followRedirects || cookies ? 'session' : 'none';
   return {
     kind: 'request',
     name: step.name,
@@ -121,11 +123,11 @@ function compileStep(step: Step, plan: Plan, target: string | undefined, scenari
 }
 
 /** Compiles a step tree. */
-export function compileNodes(nodes: StepNode[], plan: Plan, target: string | undefined, scenario: string): CompiledNode[] {
+export function compileNodes(nodes: StepNode[], plan: Plan, target: string | undefined, scenario: string, cookies = true): CompiledNode[] {
   return nodes.map((n) =>
     n.kind === 'group'
-      ? { kind: 'group', name: n.name, repeat: n.repeat, probability: n.probability, steps: compileNodes(n.steps, plan, target, scenario) }
-      : compileStep(n, plan, target, scenario),
+      ? { kind: 'group', name: n.name, repeat: n.repeat, probability: n.probability, steps: compileNodes(n.steps, plan, target, scenario, cookies) }
+      : compileStep(n, plan, target, scenario, cookies),
   );
 }
 
@@ -135,11 +137,6 @@ export function buildUrl(s: CompiledStep, ctx: TemplateContext, target: string |
   const u = new URL(resolveUrl(s.url(ctx), target, where));
   for (const [k, fn] of s.query) u.searchParams.append(k, fn(ctx));
   return splitUrl(u.href);
-}
-
-/** Text of a TemplateText without context (static values only). */
-export function staticText(t: TemplateText): string {
-  return t.raw;
 }
 
 /** The scenario names and their step names, for the recorder. */

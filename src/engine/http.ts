@@ -20,8 +20,11 @@ export interface HttpRequest {
   timeoutMs: number;
   /** Keep up to this many body bytes as text (0 = count and drop). */
   keepBodyBytes: number;
-  /** Parse response headers into an object (cookies, redirects, checks, extractors). */
-  wantHeaders: boolean;
+  /**
+   * Which response headers to parse: `all` (checks, extractors), `session` (only
+   * set-cookie and location, for cookies and redirects), `none`.
+   */
+  wantHeaders: 'all' | 'session' | 'none';
 }
 
 /** What came back, or why nothing did. Times are monotonic ms. */
@@ -71,10 +74,19 @@ export function statusClass(status: number): ErrorClass | undefined {
   return undefined;
 }
 
-function parseRawHeaders(raw: Buffer[]): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+/**
+ * Raw header pairs → object with lower-case names. In `session` mode only set-cookie
+ * and location are decoded (their lengths, 10 and 8, are checked before any string
+ * is made), which keeps the common no-cookie response allocation-free.
+ */
+function parseRawHeaders(raw: Buffer[], sessionOnly: boolean): Record<string, string | string[]> | undefined {
+  let out: Record<string, string | string[]> | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
+    const len = raw[i].length;
+    if (sessionOnly && len !== 10 && len !== 8) continue;
     const name = raw[i].toString('latin1').toLowerCase();
+    if (sessionOnly && name !== 'set-cookie' && name !== 'location') continue;
+    out ??= {};
     const value = raw[i + 1].toString('latin1');
     const prev = out[name];
     if (prev === undefined) out[name] = value;
@@ -134,7 +146,7 @@ export function send(dispatcher: Dispatcher, req: HttpRequest, register?: (abort
         let hb = 0;
         for (let i = 0; i < rawHeaders.length; i++) hb += rawHeaders[i].length + 2;
         out.bytesIn += hb + 15;
-        if (req.wantHeaders) out.headers = parseRawHeaders(rawHeaders as Buffer[]);
+        if (req.wantHeaders !== 'none') out.headers = parseRawHeaders(rawHeaders as Buffer[], req.wantHeaders === 'session');
         if (req.keepBodyBytes > 0) chunks = [];
         return true;
       },

@@ -216,7 +216,7 @@ class EngineRun {
   private async runScenario(scenario: Scenario): Promise<void> {
     await this.waitUntil(this.t0Mono + scenario.startTimeMs);
     if (this.aborted) return;
-    const steps = compileNodes(scenario.steps, this.plan, this.target, scenario.name);
+    const steps = compileNodes(scenario.steps, this.plan, this.target, scenario.name, scenario.cookies !== 'off');
     const rt = this.runtime(scenario, steps, scenario.name, scenario.name);
     const t0 = this.t0Mono + scenario.startTimeMs;
     const rng = createRng(`${this.plan.seed}:${scenario.name}`);
@@ -237,6 +237,7 @@ class EngineRun {
     for (const s of this.plan.scenarios) compileNodes(s.steps, this.plan, this.target, s.name);
     await this.waitUntil(this.t0Mono);
     const startedAtMs = this.nowMs();
+    this.opts.onStart?.(startedAtMs);
     this.scheduleCut();
     this.event('start', `run started (shard ${this.shard.index} of ${this.shard.weights.length})`, { startSkewMs: startedAtMs - this.startAtMs });
     try {

@@ -36,6 +36,8 @@ export interface RunOptions {
   startAtMs?: number;
   /** Snapshot interval; default 1000 ms. */
   intervalMs?: number;
+  /** Called once when scenario time 0 actually begins, with `nowMs()` then (cluster workers report start skew). */
+  onStart?: (startedAtMs: number) => void;
   /** Called for every interval snapshot, in order. */
   onSnapshot?: (snapshot: Snapshot) => void;
   /** Override the plan's target base URL. */

@@ -151,7 +151,7 @@ export class VirtualUser {
     let body: string | undefined;
     try {
       target = buildUrl(s, ctx, rt.target, where);
-      headers = s.dynamicHeaders.length || this.jar ? { ...s.staticHeaders } : s.staticHeaders;
+      headers = s.dynamicHeaders.length ? { ...s.staticHeaders } : s.staticHeaders;
       for (const [k, fn] of s.dynamicHeaders) headers[k] = fn(ctx);
       body = s.body?.(ctx);
     } catch (err) {
@@ -195,11 +195,10 @@ export class VirtualUser {
     return this.finishStep(s, key, out!, ctx, intended, target.href, state);
   }
 
+  /** Adds the jar's Cookie header; copies the (possibly shared) headers only when there is one. */
   private withCookies(headers: Record<string, string>, href: string): Record<string, string> {
     const cookie = this.jar!.cookieHeader(href);
-    if (cookie) headers.cookie = cookie;
-    else delete headers.cookie;
-    return headers;
+    return cookie ? { ...headers, cookie } : headers;
   }
 
   private finishStep(s: CompiledStep, key: StepKey, out: HttpOutcome, ctx: TemplateContext, intended: number | undefined, href: string, state: IterationState): IterationEnd {
