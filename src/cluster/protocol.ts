@@ -29,7 +29,7 @@ const epochMs = z.number().finite();
 const counters = z.object({
   requests: nonNeg,
   errors: nonNeg,
-  errorsByClass: z.record(z.enum(['network', 'timeout', 'http_4xx', 'http_5xx', 'check_failed', 'client']), nonNeg),
+  errorsByClass: z.partialRecord(z.enum(['network', 'timeout', 'http_4xx', 'http_5xx', 'check_failed', 'client']), nonNeg),
   status: z.record(z.string(), nonNeg),
   bytesIn: nonNeg,
   bytesOut: nonNeg,
@@ -41,7 +41,7 @@ const counters = z.object({
 
 const metricSet = z.object({
   counters,
-  hist: z.record(z.enum(['latency', 'service', 'ttfb', 'iteration', 'lag']), z.string()),
+  hist: z.partialRecord(z.enum(['latency', 'service', 'ttfb', 'iteration', 'lag']), z.string()),
 });
 
 const scenarioMetrics = z.object({ total: metricSet, steps: z.record(z.string(), metricSet) });

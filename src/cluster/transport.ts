@@ -114,6 +114,11 @@ export class CommandQueues {
     else this.listeners.delete(workerId);
   }
 
+  /** Removes `fn` as listener of `workerId` unless a newer one replaced it. */
+  unlisten(workerId: string, fn: () => void): void {
+    if (this.listeners.get(workerId) === fn) this.listeners.delete(workerId);
+  }
+
   clear(): void {
     this.queues.clear();
     this.listeners.clear();

@@ -1,59 +1,64 @@
 /**
  * The built-in demo target (`loadtest demo-target`): a small, fast HTTP server with
  * the endpoints a load tester needs to show itself honestly — fast, slow, flaky and
- * stalling responses, known latencies, large bodies, redirects, cookies, the API the
- * seed's example plans call, and a little shop that enforces sessions and CSRF
- * (see shop.ts). Shipped with the tool, used by the README's first command and tests.
+ * stalling responses, known latencies, large streamed bodies, redirects, cookies, the
+ * API the seed's example plans call, and a little shop that enforces sessions and
+ * CSRF (shop.ts). Shipped with the tool; used by the README's first command and tests.
+ *
+ * Endpoints (all answer with Content-Type and Content-Length unless streamed):
+ * - `GET /`, `/healthz` → 200 `ok`; `/fast` → 200 `{"ok":true}`
+ * - `/slow?ms=N` → after N ms (default 100, at most 60000)
+ * - `/flaky?fail=P&status=S` → status S (default 500) with probability P (default 0.1)
+ * - `/stall?every=E&for=F` → a global stall: in the last F ms (default 500) of every
+ *   E ms window (default 2000) since the server started, responses are held until the
+ *   window ends; header `x-stall-wait-ms` says how long this one was held
+ * - `/latency?ladder=10x50,30x40,…` → known delays cycling per ladder (latency-ladder.ts)
+ * - `/status/:code` (200..599); `/bytes?n=N` → N bytes streamed in 64 KiB chunks
+ * - `/redirect?to=/x&status=302`; `/headers` → request headers; `/echo` → {method, content_type, body}
+ * - `/cookies/set?name=&value=&path=&domain=&max_age=&expires=&secure&httponly&samesite=`
+ *   sets one cookie; `/cookies` and `/cookies/<anything>` → `{cookies, header}` received
+ * - `/api/users`, `POST /api/orders` (201), `POST /api/checkout`, `/api/reports/summary` (5–20 ms)
+ * - `/shop/*` (shop.ts); anything else → 404 JSON
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LtError } from '../errors.js';
+import { LadderBook, MAX_LADDER_DELAY_MS } from './latency-ladder.js';
+import { numParam, readBody, requestCookies, sendJson, sendText } from './respond.js';
 import { Shop } from './shop.js';
 
+/** A running demo target. */
 export interface DemoTarget {
+  /** Base URL, e.g. `http://127.0.0.1:8080` (always connectable, never 0.0.0.0). */
   url: string;
   port: number;
+  /** Stops listening, destroys keep-alive and in-flight sockets, clears timers. Idempotent. */
   close(): Promise<void>;
 }
 
-const USERS = JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ id: i + 1, name: `user${i + 1}`, email: `user${i + 1}@example.test` })));
-const MAX_DELAY_MS = 60_000;
-
-/** Sends a JSON body with Content-Type and Content-Length. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+/** Options of {@link startDemoTarget}. */
+export interface DemoTargetOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1, which also answers on ::1 so `localhost` works either way it resolves. */
+  host?: string;
+  /** The target never logs per request; when not quiet it reports handler failures on stderr. */
+  quiet?: boolean;
 }
 
-function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
+const MAX_BYTES = 1 << 30;
+const BYTES_CHUNK = Buffer.alloc(64 * 1024, 'a');
+const USERS_JSON = JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ id: i + 1, name: `user${i + 1}`, email: `user${i + 1}@example.test` })));
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+const COOKIE_ATTR = /^[^;\x00-\x1f\x7f]*$/;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** Reads a request body (capped). */
-export function readBody(req: IncomingMessage, maxBytes = 1 << 20): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let n = 0;
-    req.on('data', (c: Buffer) => {
-      n += c.length;
-      if (n <= maxBytes) chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(''));
-  });
-}
-
-const num = (v: string | null, dflt: number, max = Infinity) => {
-  const n = v === null ? dflt : Number(v);
-  return Number.isFinite(n) ? Math.min(Math.max(0, n), max) : dflt;
-};
-
-/** Starts the demo target. `port: 0` picks a free port. */
-export async function startDemoTarget(opts: { port?: number; host?: string; quiet?: boolean } = {}): Promise<DemoTarget> {
+/** Starts the demo target and resolves once it listens. Throws LT_ERR_IO when the port is taken. */
+export async function startDemoTarget(opts: DemoTargetOptions = {}): Promise<DemoTarget> {
   const startedMs = Date.now();
   const shop = new Shop();
-  let ladderIndex = 0;
+  const ladders = new LadderBook();
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -63,122 +68,206 @@ export async function startDemoTarget(opts: { port?: number; host?: string; quie
     timers.add(t);
   };
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://demo');
+  const route = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://demo.invalid');
     const p = url.pathname;
     const q = url.searchParams;
-    if (p.startsWith('/shop/')) return void shop.handle(req, res, p, q);
+    if (p.startsWith('/shop/')) return shop.handle(req, res, p);
+    if (p.startsWith('/cookies/') && p !== '/cookies/set') return echoCookies(req, res);
     switch (p) {
       case '/':
       case '/healthz':
-      case '/fast':
         return sendText(res, 200, 'ok');
+      case '/fast':
+        return sendJson(res, 200, '{"ok":true}');
       case '/slow':
-        return later(num(q.get('ms'), 100, MAX_DELAY_MS), () => sendText(res, 200, 'ok'));
+        return later(numParam(q, 'ms', 100, 0, MAX_LADDER_DELAY_MS), () => sendJson(res, 200, '{"ok":true}'));
       case '/flaky':
-        return Math.random() < num(q.get('fail'), 0.1, 1) ? sendJson(res, num(q.get('status'), 500, 599), { error: 'flaky failure' }) : sendText(res, 200, 'ok');
+        return Math.random() < numParam(q, 'fail', 0.1, 0, 1) ? sendJson(res, Math.floor(numParam(q, 'status', 500, 400, 599)), { error: 'flaky failure' }) : sendJson(res, 200, '{"ok":true}');
       case '/stall': {
-        // A global stall: in the last `for` ms of every `every` ms window since start,
-        // responses are held until the window ends (a GC pause, a lock, a failover).
-        const every = num(q.get('every'), 2000, MAX_DELAY_MS) || 2000;
-        const len = Math.min(num(q.get('for'), 500, MAX_DELAY_MS), every);
-        const phase = (Date.now() - startedMs) % every;
-        const wait = phase >= every - len ? every - phase : 0;
-        return wait > 0 ? later(wait, () => sendText(res, 200, 'ok')) : sendText(res, 200, 'ok');
+        // Models a GC pause, a lock or a failover: everything arriving in the window
+        // waits for its end, which is what coordinated-omission correction must expose.
+        const everyMs = numParam(q, 'every', 2000, 1, MAX_LADDER_DELAY_MS);
+        const forMs = numParam(q, 'for', 500, 0, everyMs);
+        const phaseMs = (Date.now() - startedMs) % everyMs;
+        const waitMs = phaseMs >= everyMs - forMs ? Math.ceil(everyMs - phaseMs) : 0;
+        const reply = () => sendJson(res, 200, `{"waited_ms":${waitMs}}`, { 'x-stall-wait-ms': String(waitMs) });
+        return waitMs > 0 ? later(waitMs, reply) : reply();
       }
       case '/latency': {
-        // Known latencies: `ladder=10x50,30x40,80x9,150x1` cycles 50×10 ms, 40×30 ms, …
-        const steps = (q.get('ladder') ?? '10').split(',').flatMap((part) => {
-          const [ms, times] = part.split('x').map(Number);
-          return Array.from({ length: Number.isFinite(times) && times > 0 ? Math.min(times, 10_000) : 1 }, () => Math.min(ms || 0, MAX_DELAY_MS));
-        });
-        const delay = steps[ladderIndex++ % steps.length];
-        return later(delay, () => sendText(res, 200, String(delay)));
+        const delay = ladders.next(q.get('ladder') ?? '10');
+        if (typeof delay !== 'number') return sendJson(res, 400, delay);
+        return later(delay, () => sendJson(res, 200, `{"delay_ms":${delay}}`, { 'x-delay-ms': String(delay) }));
       }
-      case '/bytes': {
-        // Streams n bytes in 64 KiB chunks, honouring backpressure (never buffers n).
-        let left = Math.floor(num(q.get('n'), 1024, 1 << 30));
-        const chunk = Buffer.alloc(65536, 97);
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': left });
-        const pump = () => {
-          while (left > 0) {
-            const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
-            left -= part.length;
-            if (!res.write(part)) return void res.once('drain', pump);
-          }
-          res.end();
-        };
-        return pump();
+      case '/bytes':
+        return streamBytes(res, Math.floor(numParam(q, 'n', 1024, 0, MAX_BYTES)));
+      case '/redirect': {
+        const to = q.get('to') ?? '/fast';
+        if (!isSafeRedirect(to)) return sendJson(res, 400, { error: `redirect target '${to}' must be a path (/x) or a loopback http(s) URL` });
+        res.writeHead(Math.floor(numParam(q, 'status', 302, 300, 308)), { location: to, 'content-length': 0 });
+        return void res.end();
       }
-      case '/redirect':
-        res.writeHead(num(q.get('status'), 302, 399), { location: q.get('to') ?? '/fast', 'content-length': 0 });
-        return res.end();
       case '/headers':
         return sendJson(res, 200, req.headers);
       case '/echo':
-        return void readBody(req).then((body) => sendJson(res, 200, { method: req.method, body }));
-      case '/cookies/set': {
-        const parts = [`${q.get('name') ?? 'c'}=${q.get('value') ?? '1'}`];
-        for (const [k, attr] of [['path', 'Path'], ['domain', 'Domain'], ['max_age', 'Max-Age'], ['expires', 'Expires']] as const) {
-          const v = q.get(k);
-          if (v !== null) parts.push(`${attr}=${v}`);
-        }
-        if (q.has('secure')) parts.push('Secure');
-        if (q.has('httponly')) parts.push('HttpOnly');
-        return sendJson(res, 200, { set: parts.join('; ') }, { 'set-cookie': parts.join('; ') });
-      }
+        return readBody(req).then((body) => sendJson(res, 200, { method: req.method, content_type: req.headers['content-type'] ?? null, body }));
       case '/cookies':
-        return sendJson(res, 200, Object.fromEntries((req.headers.cookie ?? '').split(/;\s*/).filter(Boolean).map((c) => c.split('=') as [string, string])));
+        return echoCookies(req, res);
+      case '/cookies/set':
+        return setCookie(q, res);
       case '/api/users':
-        return sendJson(res, 200, USERS);
+        return sendJson(res, 200, USERS_JSON);
       case '/api/orders':
-        return void readBody(req).then(() => sendJson(res, 201, { id: Math.floor(Math.random() * 1e9), status: 'created' }));
+        if (req.method !== 'POST') return sendJson(res, 405, { error: '/api/orders allows POST' }, { allow: 'POST' });
+        return readBody(req).then(() => sendJson(res, 201, { id: Math.floor(Math.random() * 1e9), status: 'created' }));
       case '/api/checkout':
-        return void readBody(req).then(() => sendJson(res, 200, { order_id: Math.floor(Math.random() * 1e9), status: 'paid' }));
+        if (req.method !== 'POST') return sendJson(res, 405, { error: '/api/checkout allows POST' }, { allow: 'POST' });
+        return readBody(req).then(() => sendJson(res, 200, { order_id: Math.floor(Math.random() * 1e9), status: 'paid' }));
       case '/api/reports/summary':
-        return later(5 + Math.floor(Math.random() * 15), () => sendJson(res, 200, { users: 20, orders: 1234, revenue: 98765.43 }));
+        return later(5 + Math.floor(Math.random() * 16), () => sendJson(res, 200, { users: 20, orders: 1234, revenue: 98765.43 }));
       default: {
         const m = /^\/status\/(\d{3})$/.exec(p);
-        if (m) return sendJson(res, Number(m[1]), { status: Number(m[1]) });
+        if (m) return sendStatus(res, Number(m[1]));
         return sendJson(res, 404, { error: `no route ${req.method} ${p}` });
       }
     }
-  });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.maxRequestsPerSocket = 0;
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  // `localhost` may resolve to ::1 first; answer there too when we own a fixed port.
-  let v6: ReturnType<typeof createServer> | undefined;
-  const port = (server.address() as AddressInfo).port;
-  if (host === '127.0.0.1' && opts.port) {
-    v6 = createServer((req, res) => server.emit('request', req, res));
-    await new Promise<void>((resolve) => {
-      v6!.once('error', () => {
-        v6 = undefined;
-        resolve();
-      });
-      v6!.listen(port, '::1', () => resolve());
-    });
+  };
+
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    if (!opts.quiet) process.stderr.write(`demo target: ${req.method} ${req.url}: ${(err as Error)?.message ?? err}\n`);
+    if (res.headersSent) res.destroy();
+    else sendJson(res, 500, { error: 'demo target internal error' });
+  };
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const pending = route(req, res);
+      if (pending) pending.catch((err: unknown) => fail(req, res, err));
+    } catch (err) {
+      fail(req, res, err);
+    }
+  };
+
+  const requested = opts.host ?? '127.0.0.1';
+  const loopbackV4 = requested === '127.0.0.1' || requested === 'localhost';
+  const primary = newServer(handler);
+  const port = await listen(primary, opts.port ?? 0, loopbackV4 ? '127.0.0.1' : requested);
+  // Node resolves `localhost` in the resolver's order, which may put ::1 first; the
+  // seed plans say http://localhost:8080, so answer on ::1 as well (best effort: a
+  // host without IPv6 simply has one listener).
+  let secondary: Server | undefined;
+  if (loopbackV4) {
+    secondary = newServer(handler);
+    await listen(secondary, port, '::1').catch(() => (secondary = undefined));
   }
+
+  let closing: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${urlHost(requested)}:${port}`,
     port,
-    async close() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      for (const s of [server, v6]) {
-        if (!s) continue;
-        s.closeAllConnections();
-        await new Promise<void>((r) => s.close(() => r()));
-      }
+    close() {
+      closing ??= (async () => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        await Promise.all(
+          [primary, secondary].map(
+            (s) =>
+              s &&
+              new Promise<void>((resolve) => {
+                s.close(() => resolve());
+                s.closeAllConnections();
+              }),
+          ),
+        );
+      })();
+      return closing;
     },
   };
+}
+
+function newServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  const s = createServer({ noDelay: true, keepAlive: true }, handler);
+  // Load generators hold connections open between bursts; don't drop them first.
+  s.keepAliveTimeout = 65_000;
+  s.headersTimeout = 66_000;
+  s.requestTimeout = 0;
+  s.maxRequestsPerSocket = 0;
+  return s;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'the address is already in use (pick another port with --port)' : err.message;
+      reject(new LtError('LT_ERR_IO', `demo target cannot listen on ${host}:${port}: ${why}`, { cause: err }));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** A host for the URL a client can actually connect to. */
+function urlHost(host: string): string {
+  if (host === 'localhost' || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::' || host === '::0') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function isSafeRedirect(to: string): boolean {
+  if (to.startsWith('/')) return !to.startsWith('//') && !to.startsWith('/\\');
+  try {
+    const u = new URL(to);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && LOOPBACK.has(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+function sendStatus(res: ServerResponse, status: number): void {
+  if (status < 200 || status > 599) return sendJson(res, 400, { error: `status ${status} is not in 200..599` });
+  if (status === 204 || status === 304) {
+    res.writeHead(status);
+    return void res.end();
+  }
+  sendJson(res, status, { status });
+}
+
+/** Streams `n` bytes honouring backpressure, so 1 GiB costs one 64 KiB buffer. */
+function streamBytes(res: ServerResponse, n: number): void {
+  let left = n;
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': n });
+  const pump = () => {
+    while (left > 0 && !res.destroyed) {
+      const part = left >= BYTES_CHUNK.length ? BYTES_CHUNK : BYTES_CHUNK.subarray(0, left);
+      left -= part.length;
+      if (!res.write(part)) return void res.once('drain', pump);
+    }
+    res.end();
+  };
+  pump();
+}
+
+function echoCookies(req: IncomingMessage, res: ServerResponse): void {
+  sendJson(res, 200, { cookies: requestCookies(req), header: req.headers.cookie ?? '' });
+}
+
+/** Builds one Set-Cookie from the query; rejects text that would break the header. */
+function setCookie(q: URLSearchParams, res: ServerResponse): void {
+  const name = q.get('name') ?? 'c';
+  const value = q.get('value') ?? '1';
+  if (!COOKIE_NAME.test(name)) return sendJson(res, 400, { error: `cookie name '${name}' is not an RFC 6265 token` });
+  if (!COOKIE_VALUE.test(value)) return sendJson(res, 400, { error: `cookie value '${value}' has characters RFC 6265 does not allow` });
+  const parts = [`${name}=${value}`];
+  for (const [param, attr] of [['path', 'Path'], ['domain', 'Domain'], ['max_age', 'Max-Age'], ['expires', 'Expires'], ['samesite', 'SameSite']] as const) {
+    const v = q.get(param);
+    if (v === null) continue;
+    if (!COOKIE_ATTR.test(v)) return sendJson(res, 400, { error: `cookie attribute ${param}='${v}' must not contain ';' or control characters` });
+    parts.push(`${attr}=${v}`);
+  }
+  if (q.has('secure')) parts.push('Secure');
+  if (q.has('httponly')) parts.push('HttpOnly');
+  const header = parts.join('; ');
+  sendJson(res, 200, { set: header }, { 'set-cookie': header });
 }

@@ -1,55 +1,70 @@
 /**
  * YAML text → validated, resolved Plan. Parses with positions (so every error names
- * file:line:col), validates with zod, resolves sugar, and hashes the result so
- * workers can refuse a different plan.
+ * file:line:col), validates with zod, resolves sugar, and hashes the result so workers
+ * can refuse a different plan. This module is the plan layer's entry point.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { PlanError } from '../errors.js';
+import { planHash } from './hash.js';
 import { Locator } from './locate.js';
-import { Resolver } from './resolve.js';
+import { resolvePlan } from './resolve.js';
 import type { Plan } from './types.js';
 
+export { planHash } from './hash.js';
+
+/** Options of loadPlan / loadPlanFile. */
 export interface LoadOptions {
-  /** Environment for the plan's `env:` allow-list (default: none). */
+  /** Environment the plan's `env:` allow-list reads from (default: none, so nothing leaks by accident). */
   env?: Record<string, string | undefined>;
-  /** Directory data files are relative to (default: the plan file's). */
+  /** Directory data files are relative to (default: the plan file's directory). */
   baseDir?: string;
 }
 
-/** sha256 of the plan's content (not where it came from, nor env values). */
-export function planHash(plan: Omit<Plan, 'hash'>): string {
-  const { file: _file, envValues: _env, ...content } = plan;
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+/** First line of a yaml parser message, without its own position suffix (we print ours). */
+function yamlMessage(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '');
 }
 
-/** Parses and resolves plan text. Throws PlanError with a located message. */
+/**
+ * Parses and resolves plan text. `file` is used in messages and for the plan's name
+ * when it has none. Throws PlanError whose message starts with `file:line:col:`.
+ */
 export function loadPlan(text: string, file: string, opts: LoadOptions = {}): Plan {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const loc = new Locator(file, doc, lines);
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = yamlError.linePos?.[0] ?? lines.linePos(yamlError.pos[0]);
-    const msg = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new PlanError(`${file}:${pos.line}:${pos.col}: YAML syntax error: ${msg}`, { location: { file, line: pos.line, col: pos.col } });
+    throw new PlanError(`${file}:${pos.line}:${pos.col}: YAML syntax error: ${yamlMessage(yamlError.message)}`, { location: { file, line: pos.line, col: pos.col } });
   }
-  const raw = doc.toJS({ maxAliasCount: 100 });
-  const resolver = new Resolver(loc, { env: opts.env ?? {}, baseDir: opts.baseDir ?? dirname(resolve(file)) });
-  const plan = resolver.plan(raw, file);
+  const loc = new Locator(file, doc, lines);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // e.g. an alias bomb (maxAliasCount) or an alias to an undefined anchor.
+    throw new PlanError(`${file}:1:1: YAML error: ${yamlMessage((err as Error).message)}`, { location: { file, line: 1, col: 1 }, cause: err });
+  }
+  const plan = resolvePlan(loc, raw, file, { env: opts.env ?? {}, baseDir: opts.baseDir ?? dirname(resolve(file)) });
   return { ...plan, hash: planHash(plan) };
 }
 
-/** Reads and loads a plan file; a missing file is a usage-level PlanError. */
+/**
+ * Reads and loads a plan file. Messages name the file relative to the working
+ * directory when it is inside it. A missing or unreadable file is a PlanError too.
+ */
 export function loadPlanFile(path: string, opts: LoadOptions = {}): Plan {
+  const abs = resolve(path);
+  const rel = relative(process.cwd(), abs);
+  const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
   let text: string;
-  const shown = relative(process.cwd(), path) || path;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(abs, 'utf8');
   } catch (err) {
-    throw new PlanError(`cannot read plan ${shown}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new PlanError(`${shown}: cannot read plan: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (err as Error).message)}`, { cause: err });
   }
-  return loadPlan(text, shown.startsWith('..') ? path : shown, { baseDir: dirname(path), ...opts });
+  return loadPlan(text, shown, { baseDir: dirname(abs), ...opts });
 }

@@ -44,10 +44,14 @@ export class Locator {
   }
 }
 
-/** `scenarios.browse.steps[0].url` */
+/** `scenarios.browse.steps[0].url`; keys that are not plain names are bracketed and quoted. */
 export function formatPath(path: Path): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (!/^[A-Za-z_][\w-]*$/.test(p)) out += `[${JSON.stringify(p)}]`; // e.g. a JSONPath key: json["$.items.length"]
+    else out += out ? `.${p}` : p;
+  }
   return out;
 }
 
@@ -88,20 +92,21 @@ function keysAt(schema: z.ZodType, path: Path): string[] {
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
-/** The message of a zod issue, in our words. */
-function describe(issue: z.core.$ZodIssue, value: unknown, allowed: string[]): string {
+/** The message of a zod issue, in our words: what is allowed, then what was given. */
+function describe(issue: z.core.$ZodIssue, value: unknown): string {
+  const zodDefault = issue.message.startsWith('Invalid input') || issue.message.startsWith('Too ') || issue.message.startsWith('Invalid ');
   switch (issue.code) {
-    case 'invalid_type':
-      return issue.message.startsWith('Invalid input') ? `must be ${article(issue.expected)} (got ${show(value)})` : `${issue.message} (got ${show(value)})`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => String(v)).join(', ')} (got ${show(value)})`;
-    case 'too_small':
-    case 'too_big':
-    case 'invalid_format':
-    case 'custom':
-    case 'invalid_union':
+    case 'invalid_type': {
+      const what = zodDefault ? `must be ${article(issue.expected)}` : issue.message;
+      return value === undefined ? `is required (${what.replace(/^must be /, '')})` : `${what} (got ${show(value)})`;
+    }
+    case 'invalid_value': {
+      const allowed = issue.values.map((v) => String(v));
+      const guess = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
+      return `must be one of ${allowed.join(', ')}${guess ? ` (did you mean '${guess}'?)` : ''} (got ${show(value)})`;
+    }
     default:
-      return `${issue.message.replace(/^Too small: expected (\w+) to have >=?(\d+) items$/, 'must list at least $2 item(s)').replace(/^Too (small|big): expected number to be ([<>]=?)(-?[\d.]+)$/, (_, __, op: string, n: string) => `must be ${op} ${n}`)} (got ${show(value)})${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`;
+      return `${zodDefault ? issue.message.replace(/^Too small: expected array to have >=?(\d+) items?$/, 'must list at least $1 item(s)') : issue.message} (got ${show(value)})`;
   }
 }
 
@@ -113,20 +118,28 @@ function article(t: string): string {
 
 /**
  * Validates `value` (found at `path` in the document) with `schema`; on failure throws
- * a located PlanError for the first issue.
+ * a located PlanError for the first issue. `hint` may explain an unknown key better
+ * than edit distance can (e.g. "start_vus belongs to ramp_up").
  */
-export function check<T>(loc: Locator, schema: z.ZodType<T>, value: unknown, path: Path): T {
+export function check<T>(loc: Locator, schema: z.ZodType<T>, value: unknown, path: Path, hint?: (key: string, at: Path) => string | undefined): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
+  // A misspelt key also shows up as a missing one; the unknown key is the better message.
+  const issue = r.error.issues.find((i) => i.code === 'unrecognized_keys') ?? r.error.issues[0];
   const rel = issue.path as Path;
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
     const known = keysAt(schema, rel);
-    const guess = didYouMean(key, known);
-    throw loc.error([...path, ...rel], `unknown key${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${known.join(', ')}`, key);
+    throw loc.error([...path, ...rel], unknownKey(key, known, hint?.(key, [...path, ...rel])), key);
   }
-  return fail(loc, [...path, ...rel], describe(issue, valueAt(value, rel), []));
+  return fail(loc, [...path, ...rel], describe(issue, valueAt(value, rel)));
+}
+
+/** `unknown key (did you mean 'x'?); allowed: a, b` — `extra` replaces the did-you-mean when given. */
+export function unknownKey(key: string, known: string[], extra?: string): string {
+  const guess = didYouMean(key, known);
+  const note = extra ?? (guess ? `did you mean '${guess}'?` : undefined);
+  return `unknown key${note ? ` (${note})` : ''}; allowed: ${known.join(', ')}`;
 }
 
 /** Throws a located PlanError (typed as returning anything, for expressions). */

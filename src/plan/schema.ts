@@ -1,100 +1,116 @@
 /**
  * The plan file's shape, in zod (snake_case, as users write it). Objects are strict:
- * an unknown key is an error with a "did you mean". Steps and profiles are checked
- * item by item (see resolve.ts) so that each error points at its own YAML node.
+ * an unknown key is an error with a "did you mean". Steps, profiles and thresholds are
+ * checked item by item (see steps.ts, profiles.ts, resolve.ts) so that each error points
+ * at its own YAML node. Messages here are the "what is allowed" half of each error; the
+ * "where" and "got" halves are added by locate.ts.
  */
 import { z } from 'zod';
-import { parseDurationMs, parseSizeBytes } from './units.js';
+import { durationProblem, parseDurationMs, parseSizeBytes } from './units.js';
 
-/** A duration string (`30s`, `250ms`, `1m30s`). */
-export const duration = z.string({ error: 'must be a duration string like 30s, 500ms or 1m30s' }).refine((v) => parseDurationMs(v) !== undefined, {
-  message: 'must be a duration like 30s, 500ms or 1m30s (a number with a unit: ms, s, m, h)',
-});
+/** A duration string (`30s`, `250ms`, `1.5s`, `1h30m`); bare numbers are refused. */
+export const duration = z
+  .string({ error: (iss) => (typeof iss.input === 'number' ? 'needs a unit (ms, s, m or h), e.g. 30s or 250ms' : 'must be a duration like 30s, 250ms or 1m30s') })
+  .refine((v) => parseDurationMs(v) !== undefined, { error: (iss) => durationProblem(String(iss.input)) });
 
-/** A size (`1MiB`, `512KB`, or bytes). */
-export const size = z.union([z.string(), z.number()]).refine((v) => parseSizeBytes(v) !== undefined, { message: 'must be a size like 1MiB, 512KB or a number of bytes' });
+/** A size (`1MiB`, `512KB`, or a whole number of bytes). */
+export const size = z
+  .union([z.string(), z.number()], { error: 'must be a size like 1MiB, 512KB or a number of bytes' })
+  .refine((v) => parseSizeBytes(v) !== undefined, { error: 'must be a size like 1MiB, 512KB or a whole number of bytes (units: B, KB, KiB, MB, MiB, GB, GiB)' });
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' });
 const headers = z.record(z.string(), scalar, { error: 'must be a map of header names to values' });
 
 /** Named think-time profiles (shared/seeds/design-document.txt, "Realistic Action Profiles"). */
 export const THINK_PROFILES = ['navigation', 'reading', 'form', 'search', 'purchase'] as const;
 
-export const thinkTime = z.union(
-  [
-    z.string(),
-    z.strictObject({ uniform: z.tuple([duration, duration]) }),
-    z.strictObject({ normal: z.strictObject({ mean: duration, stddev: duration }) }),
-    z.strictObject({ exponential: z.strictObject({ mean: duration }) }),
-  ],
-  { error: `must be a duration (2s), a profile (${THINK_PROFILES.join(', ')}), or one of {uniform: [1s, 3s]}, {normal: {mean, stddev}}, {exponential: {mean}}` },
-);
+const THINK_FORMS = `a duration (2s), a profile (${THINK_PROFILES.join(', ')}), {uniform: [1s, 3s]}, {normal: {mean: 2s, stddev: 500ms}} or {exponential: {mean: 2s}}`;
+/** Allowed think-time forms, for messages. */
+export const THINK_TIME_HELP = THINK_FORMS;
 
+/** Think time: one of the forms in THINK_TIME_HELP. Maps are told apart by their key (see steps.ts). */
+export const thinkTimeForms = {
+  uniform: z.strictObject({ uniform: z.tuple([duration, duration], { error: 'must be a list of two durations [min, max]' }) }),
+  normal: z.strictObject({ normal: z.strictObject({ mean: duration, stddev: duration }, { error: 'must be a map {mean, stddev}' }) }),
+  exponential: z.strictObject({ exponential: z.strictObject({ mean: duration }, { error: 'must be a map {mean}' }) }),
+} as const;
+
+/** HTTP methods a step may use (any case in the file). */
 export const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
 
-export const extractor = z.strictObject({
-  json: z.string().min(1).optional(),
-  regex: z.string().min(1).optional(),
-  group: z.number().int().nonnegative().optional(),
-  header: z.string().min(1).optional(),
-  cookie: z.string().min(1).optional(),
-});
+export const extractor = z.strictObject(
+  {
+    json: z.string({ error: 'must be a JSONPath string like $.auth.token' }).optional(),
+    regex: z.string({ error: 'must be a regular expression string' }).optional(),
+    group: z.number({ error: 'must be a capture group number' }).int('must be a whole number').nonnegative('must not be negative').optional(),
+    header: z.string({ error: 'must be a header name' }).min(1, 'must not be empty').optional(),
+    cookie: z.string({ error: 'must be a cookie name' }).min(1, 'must not be empty').optional(),
+  },
+  { error: 'must be a map with one of json, regex, header, cookie' },
+);
 
+/** Comparisons of JSON checks. */
 export const JSON_OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'exists', 'contains'] as const;
 
-export const checks = z.strictObject({
-  status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)], { error: 'must be a status code (100-599) or a list of them' }).optional(),
-  body_contains: z.string().optional(),
-  body_matches: z.string().optional(),
-  json: z.record(z.string(), z.union([scalar, z.null(), z.record(z.string(), z.unknown())])).optional(),
-  header: z.record(z.string(), z.string()).optional(),
-  max_duration: duration.optional(),
-});
+const statusCode = z.number({ error: 'must be an HTTP status code (100-599)' }).int('must be a whole number').min(100, 'must be an HTTP status code (100-599)').max(599, 'must be an HTTP status code (100-599)');
+
+export const checks = z.strictObject(
+  {
+    status: z.union([statusCode, z.array(statusCode, { error: 'must be a status code or a list of them' }).min(1, 'must list at least one status code')], { error: 'must be an HTTP status code (100-599) or a list of them' }).optional(),
+    body_contains: z.string({ error: 'must be a string' }).optional(),
+    body_matches: z.string({ error: 'must be a regular expression string' }).optional(),
+    json: z.record(z.string(), z.unknown(), { error: 'must be a map of JSONPaths to values or comparisons, e.g. {"$.items.length": {gt: 0}}' }).optional(),
+    header: z.record(z.string(), z.string({ error: 'must be a string' }), { error: 'must be a map of header names to expected values' }).optional(),
+    max_duration: duration.optional(),
+  },
+  { error: 'must be a map of checks (status, body_contains, body_matches, json, header, max_duration)' },
+);
 
 export const requestStep = z.strictObject({
-  name: z.string().min(1, 'must not be empty'),
-  method: z.string().optional(),
-  url: z.string().min(1, 'must not be empty'),
+  name: z.string({ error: 'must be a string (a step name)' }).min(1, 'must not be empty'),
+  method: z.string({ error: `must be one of ${METHODS.join(', ')}` }).optional(),
+  url: z.string({ error: 'must be a URL string' }).min(1, 'must not be empty'),
   timeout: duration.optional(),
   headers: headers.optional(),
-  query: z.record(z.string(), scalar).optional(),
-  body: z.string().optional(),
+  query: z.record(z.string(), scalar, { error: 'must be a map of query parameter names to values' }).optional(),
+  body: z.string({ error: 'must be a string (use json: for structured bodies)' }).optional(),
   json: z.unknown().optional(),
-  tags: z.record(z.string(), scalar).optional(),
-  think_time: thinkTime.optional(),
-  probability: z.number().min(0).max(1).optional(),
-  follow_redirects: z.boolean().optional(),
-  extract: z.record(z.string(), extractor).optional(),
-  checks: checks.optional(),
+  tags: z.record(z.string(), scalar, { error: 'must be a map of tag names to values' }).optional(),
+  think_time: z.unknown().optional(),
+  probability: z.number({ error: 'must be a number from 0 to 1' }).min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1').optional(),
+  follow_redirects: z.boolean({ error: 'must be true or false' }).optional(),
+  extract: z.record(z.string(), z.unknown(), { error: 'must be a map of variable names to extractors' }).optional(),
+  checks: z.unknown().optional(),
 });
 
 export const groupStep = z.strictObject({
-  group: z.string().min(1),
-  repeat: z.number().int().positive().optional(),
-  probability: z.number().min(0).max(1).optional(),
-  steps: z.array(z.unknown()).min(1, 'must list at least one step'),
+  group: z.string({ error: 'must be a string (the group name)' }).min(1, 'must not be empty'),
+  repeat: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer').optional(),
+  probability: z.number({ error: 'must be a number from 0 to 1' }).min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1').optional(),
+  steps: z.array(z.unknown(), { error: 'must be a list of steps' }).min(1, 'must list at least one step'),
 });
 
-const posInt = z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be greater than 0');
-const nonNegInt = z.number({ error: 'must be a number' }).int('must be a whole number').nonnegative('must not be negative');
-const rate = z.number({ error: 'must be a number' }).positive('must be greater than 0');
-const stage = z.strictObject({ duration, target: z.number().nonnegative('must not be negative') });
+const posInt = z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer');
+const nonNegInt = z.number({ error: 'must be a whole number ≥ 0' }).int('must be a whole number ≥ 0').nonnegative('must be a whole number ≥ 0');
+const rate = z.number({ error: 'must be a number > 0' }).positive('must be a number > 0');
+const stage = z.strictObject({ duration, target: z.number({ error: 'must be a number ≥ 0' }).nonnegative('must be a number ≥ 0') }, { error: 'must be a map {duration, target}' });
+const stages = z.array(stage, { error: 'must be a list of {duration, target}' }).min(1, 'must list at least one stage');
 
-/** Profiles by type. */
+/** Profiles by type (k6's executors under the seed's names). */
 export const PROFILES = {
   constant: z.strictObject({ type: z.literal('constant'), vus: posInt }),
   ramp_up: z.strictObject({ type: z.literal('ramp_up'), start_vus: nonNegInt, end_vus: posInt }),
   ramp_down: z.strictObject({ type: z.literal('ramp_down'), start_vus: posInt, end_vus: nonNegInt }),
   step: z.strictObject({ type: z.literal('step'), start_vus: posInt, step_vus: posInt, step_duration: duration }),
   spike: z.strictObject({ type: z.literal('spike'), base_vus: nonNegInt, spike_vus: posInt, spike_at: duration, spike_duration: duration }),
-  stages: z.strictObject({ type: z.literal('stages'), start_vus: nonNegInt.optional(), stages: z.array(stage).min(1, 'must list at least one stage') }),
+  stages: z.strictObject({ type: z.literal('stages'), start_vus: nonNegInt.optional(), stages }),
   iterations: z.strictObject({ type: z.literal('iterations'), vus: posInt, iterations: posInt.optional(), per_vu_iterations: posInt.optional(), max_duration: duration.optional() }),
   constant_rate: z.strictObject({ type: z.literal('constant_rate'), rate, time_unit: duration.optional(), pre_allocated_vus: posInt.optional(), max_vus: posInt.optional() }),
   ramping_rate: z.strictObject({
     type: z.literal('ramping_rate'),
-    start_rate: z.number().nonnegative('must not be negative').optional(),
+    start_rate: z.number({ error: 'must be a number ≥ 0' }).nonnegative('must be a number ≥ 0').optional(),
     time_unit: duration.optional(),
-    stages: z.array(stage).min(1, 'must list at least one stage'),
+    stages,
     pre_allocated_vus: posInt.optional(),
     max_vus: posInt.optional(),
   }),
@@ -102,42 +118,51 @@ export const PROFILES = {
 
 export type ProfileType = keyof typeof PROFILES;
 
-export const scenario = z.strictObject({
-  duration: duration.optional(),
-  start_time: duration.optional(),
-  graceful_stop: duration.optional(),
-  think_time: thinkTime.optional(),
-  profile: z.record(z.string(), z.unknown(), { error: 'must be a map with a type, e.g. {type: constant, vus: 10}' }),
-  steps: z.array(z.unknown(), { error: 'must be a list of steps' }).min(1, 'must list at least one step'),
-  weight: z.number().positive('must be greater than 0').optional(),
-  cookies: z.enum(['per_vu', 'per_iteration', 'off']).optional(),
-  on_check_failure: z.enum(['continue', 'stop_iteration']).optional(),
-  data: z.string().optional(),
-});
-
-export const thresholdObject = z.strictObject({
-  metric: z.string(),
-  condition: z.string(),
-  value: z.number({ error: 'must be a number' }),
-  scenario: z.string().optional(),
-  step: z.string().optional(),
-  abort_on_fail: z.boolean().optional(),
-  delay_abort_eval: duration.optional(),
-});
+export const scenario = z.strictObject(
+  {
+    duration: duration.optional(),
+    start_time: duration.optional(),
+    graceful_stop: duration.optional(),
+    think_time: z.unknown().optional(),
+    profile: z.record(z.string(), z.unknown(), { error: 'must be a map with a type, e.g. {type: constant, vus: 10}' }),
+    steps: z.array(z.unknown(), { error: 'must be a list of steps' }).min(1, 'must list at least one step'),
+    weight: z.number({ error: 'must be a number > 0' }).positive('must be a number > 0').optional(),
+    cookies: z.enum(['per_vu', 'per_iteration', 'off']).optional(),
+    on_check_failure: z.enum(['continue', 'stop_iteration']).optional(),
+    data: z.string({ error: 'must be the name of a data source' }).optional(),
+  },
+  { error: 'must be a map with profile, steps and (usually) duration' },
+);
 
 export const plan = z.strictObject({
-  name: z.string().min(1).optional(),
-  target: z.string().optional(),
-  seed: z.number().int().optional(),
-  think_time_multiplier: z.number().nonnegative('must not be negative').optional(),
-  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be environment variable names')).optional(),
-  defaults: z.strictObject({ timeout: duration.optional(), headers: headers.optional(), think_time: thinkTime.optional() }).optional(),
-  http: z.strictObject({ connections: z.enum(['per_vu', 'shared']).optional(), pool_size: nonNegInt.optional(), max_body: size.optional(), insecure: z.boolean().optional() }).optional(),
-  data: z.record(z.string(), z.strictObject({ file: z.string().min(1), order: z.enum(['sequential', 'random', 'unique']).optional() })).optional(),
-  setup: z.array(z.unknown()).optional(),
-  teardown: z.array(z.unknown()).optional(),
-  scenarios: z.record(z.string(), scenario, { error: 'must be a map of scenario names to scenarios' }).refine((s) => Object.keys(s).length > 0, 'must define at least one scenario'),
-  thresholds: z.array(z.union([z.string(), z.record(z.string(), z.unknown())]), { error: 'must be a list' }).optional(),
+  name: z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
+  target: z.string({ error: 'must be an absolute http(s) URL' }).optional(),
+  seed: z.number({ error: 'must be an integer' }).int('must be an integer').optional(),
+  think_time_multiplier: z.number({ error: 'must be a number ≥ 0' }).nonnegative('must be a number ≥ 0').optional(),
+  env: z.array(z.string({ error: 'must be an environment variable name' }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits, _)'), { error: 'must be a list of environment variable names' }).optional(),
+  defaults: z.strictObject({ timeout: duration.optional(), headers: headers.optional(), think_time: z.unknown().optional() }, { error: 'must be a map {timeout, headers, think_time}' }).optional(),
+  http: z
+    .strictObject(
+      {
+        connections: z.enum(['per_vu', 'shared']).optional(),
+        pool_size: nonNegInt.optional(),
+        max_body: size.optional(),
+        insecure: z.boolean({ error: 'must be true or false' }).optional(),
+      },
+      { error: 'must be a map {connections, pool_size, max_body, insecure}' },
+    )
+    .optional(),
+  data: z
+    .record(
+      z.string(),
+      z.strictObject({ file: z.string({ error: 'must be a file path (CSV with a header row, or a JSON array)' }).min(1, 'must not be empty'), order: z.enum(['sequential', 'random', 'unique']).optional() }, { error: 'must be a map {file, order}' }),
+      { error: 'must be a map of data source names to {file, order}' },
+    )
+    .optional(),
+  setup: z.array(z.unknown(), { error: 'must be a list of steps' }).optional(),
+  teardown: z.array(z.unknown(), { error: 'must be a list of steps' }).optional(),
+  scenarios: z.record(z.string(), z.unknown(), { error: 'must be a map of scenario names to scenarios' }).refine((s) => Object.keys(s).length > 0, 'must define at least one scenario'),
+  thresholds: z.array(z.unknown(), { error: 'must be a list of thresholds' }).optional(),
 });
 
 export type RawPlan = z.infer<typeof plan>;

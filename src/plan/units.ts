@@ -7,13 +7,25 @@ const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** Parses a duration into ms; undefined when malformed (no unit, negative, junk). */
+/**
+ * Parses a duration into ms; undefined when malformed (no unit, negative, junk).
+ * Bare numbers are refused on purpose: `timeout: 5` could mean seconds or ms, and the
+ * seed format always writes a unit.
+ */
 export function parseDurationMs(text: string): number | undefined {
   const t = text.trim();
   if (!DURATION.test(t)) return undefined;
   let ms = 0;
   for (const m of t.matchAll(DURATION_PART)) ms += Number(m[1]) * UNIT_MS[m[2]];
   return Math.round(ms * 1000) / 1000;
+}
+
+/** Why `text` is not a duration, in words (for plan and flag messages). */
+export function durationProblem(text: string): string {
+  const t = text.trim();
+  if (/^-/.test(t)) return 'must not be negative';
+  if (/^\d+(?:\.\d+)?$/.test(t)) return 'needs a unit (ms, s, m or h), e.g. 30s or 250ms';
+  return 'must be a duration like 30s, 250ms, 1.5s or 1h30m (number + unit: ms, s, m, h)';
 }
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?$/i;

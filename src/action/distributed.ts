@@ -1,0 +1,184 @@
+/**
+ * The Action's distributed modes. `coordinator` and `worker` jobs run concurrently
+ * and meet through the artifacts mailbox (hosted runners) or the HTTP relay
+ * (self-hosted runners that can reach each other). Every worker also uploads its
+ * whole-run measurements as `final.<worker>`, so `mode: report` can rebuild the
+ * merged result from the workers alone when the coordinator crashed or was cancelled.
+ */
+import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { LtError, UsageError } from '../errors.js';
+import type { OptionValues } from '../options.js';
+import { runCoordinator as coordinate } from '../cluster/coordinator.js';
+import { runWorker as work } from '../cluster/worker.js';
+import { createHttpRelayServer } from '../cluster/http-relay-server.js';
+import { createHttpRelayClient } from '../cluster/http-relay-client.js';
+import { createArtifactsCoordinator, createArtifactsWorker, safeName } from '../cluster/artifacts-transport.js';
+import { MetricsAccumulator, mergeRunMetrics } from '../metrics/merge.js';
+import type { RunMetrics, Snapshot } from '../metrics/types.js';
+import type { RunEvent } from '../engine/types.js';
+import { buildResult } from '../report/build-result.js';
+import type { Result, WorkerResult } from '../report/result-schema.js';
+import { ArtifactMailbox, mailboxPrefix } from './mailbox.js';
+import { gitInfo, loadInputPlan, maskSecrets, workDir } from './main.js';
+
+/** What each worker leaves behind for `mode: report`. */
+export interface WorkerFinal {
+  workerId: string;
+  planHash: string;
+  startAtMs: number;
+  startedAtMs: number;
+  endedAtMs: number;
+  metrics: RunMetrics;
+  intervals: Snapshot[];
+  events: RunEvent[];
+}
+
+/** Artifacts-mode start delay: registration and assignment travel at polling speed. */
+const ARTIFACT_START_DELAY_MS = 15_000;
+
+function mailbox(): ArtifactMailbox {
+  return new ArtifactMailbox({ prefix: mailboxPrefix(), tmpDir: join(workDir(), 'mailbox'), log: (m) => core.info(m) });
+}
+
+/** This job's worker id: unique per job (the runtime token's job id), readable. */
+export function workerIdFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const token = env.ACTIONS_RUNTIME_TOKEN;
+  let job = '';
+  if (token) {
+    try {
+      const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { scp?: string };
+      const scope = (payload.scp ?? '').split(' ').find((s) => s.startsWith('Actions.Results:'));
+      job = scope?.split(':')[2] ?? '';
+    } catch {
+      /* fall through to the runner name */
+    }
+  }
+  const id = job || `${env.RUNNER_NAME ?? 'runner'}-${process.pid}`;
+  return safeName(`w-${id}`).slice(0, 100);
+}
+
+function relayKind(opts: OptionValues): 'artifacts' | 'http' {
+  return (opts.relay as 'artifacts' | 'http') ?? 'artifacts';
+}
+
+/** `mode: coordinator`. */
+export async function runCoordinator(opts: OptionValues): Promise<Result> {
+  const plan = loadInputPlan(opts);
+  maskSecrets(opts, plan);
+  const planPath = resolve(process.env.GITHUB_WORKSPACE ?? '.', opts.plan as string);
+  const text = readFileSync(planPath, 'utf8');
+  const file = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), planPath) || planPath;
+  const workers = (opts.workers as number) ?? 1;
+  const kind = relayKind(opts);
+  let transport;
+  if (kind === 'http') {
+    if (!opts.token) throw new UsageError("input 'token' is required with relay: http (a secret both jobs share)");
+    const listen = opts.relayUrl ? new URL(opts.relayUrl as string) : undefined;
+    transport = createHttpRelayServer({ token: opts.token as string, host: listen ? '0.0.0.0' : '127.0.0.1', port: listen ? Number(listen.port) : 0, log: (l) => core.info(l) });
+  } else transport = createArtifactsCoordinator({ mailbox: mailbox(), log: (l) => core.info(l) });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error('the job was cancelled'));
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    const outcome = await coordinate({
+      plan,
+      planSource: { text, file },
+      overrides: { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined },
+      transport,
+      workers,
+      minWorkers: (opts.minWorkers as number | undefined) ?? workers,
+      waitMs: opts.wait as number,
+      startDelayMs: kind === 'artifacts' ? ARTIFACT_START_DELAY_MS : 2000,
+      signal: controller.signal,
+      log: (l) => core.info(l),
+      runId: process.env.GITHUB_RUN_ID,
+      onListening: () => core.info(`coordinator: waiting for ${workers} worker(s) through the ${kind} relay`),
+    });
+    const result = outcome.result;
+    result.run.git = gitInfo();
+    return result;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await transport.close();
+  }
+}
+
+/** `mode: worker`. */
+export async function runWorker(opts: OptionValues): Promise<void> {
+  maskSecrets(opts);
+  const kind = relayKind(opts);
+  const box = mailbox();
+  const workerId = workerIdFromEnv();
+  let transport;
+  if (kind === 'http') {
+    if (!opts.relayUrl || !opts.token) throw new UsageError("inputs 'relay-url' and 'token' are required with relay: http");
+    transport = createHttpRelayClient({ url: opts.relayUrl as string, token: opts.token as string, log: (l) => core.info(l) });
+  } else transport = createArtifactsWorker({ mailbox: box, log: (l) => core.info(l) });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error('the job was cancelled'));
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    const outcome = await work({
+      transport,
+      workerId,
+      probes: kind === 'artifacts' ? 1 : 5,
+      env: process.env,
+      baseDir: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      signal: controller.signal,
+      log: (l) => core.info(l),
+    });
+    const e = outcome.engine;
+    const final: WorkerFinal = { workerId, planHash: '', startAtMs: e.startAtMs, startedAtMs: e.startedAtMs, endedAtMs: e.endedAtMs, metrics: e.metrics, intervals: e.intervals, events: e.events };
+    await box.put(`final.${workerId}`, final);
+    const c = e.metrics.total.counters;
+    await core.summary
+      .addHeading(`Load test worker ${workerId}`, 3)
+      .addRaw(`${c.requests} requests, ${c.errors} errors, start skew ${(e.startedAtMs - e.startAtMs).toFixed(1)} ms. The coordinator job reports the merged result.`)
+      .write();
+    core.setOutput('passed', 'true');
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
+
+/** `mode: report`: the merged result from the workers' `final.*` artifacts alone. */
+export async function rebuildReport(opts: OptionValues): Promise<Result> {
+  const plan = loadInputPlan(opts);
+  maskSecrets(opts, plan);
+  const box = mailbox();
+  const names = (await box.list('final.')).map((a) => a.name.slice(a.name.indexOf('final.')));
+  if (names.length === 0) throw new LtError('LT_ERR_ARTIFACT', `no worker results (artifacts ${mailboxPrefix()}.final.*) in this workflow run: did the worker jobs run?`);
+  const finals = (await Promise.all(names.map((n) => box.get<WorkerFinal>(n)))).filter((f): f is WorkerFinal => Boolean(f));
+  const acc = new MetricsAccumulator();
+  try {
+    for (const f of finals) for (const s of f.intervals) acc.add(s);
+    const metrics = mergeRunMetrics(finals.map((f) => f.metrics));
+    const startAtMs = Math.min(...finals.map((f) => f.startAtMs));
+    const endedAtMs = Math.max(...finals.map((f) => f.endedAtMs));
+    const total = finals.reduce((a, f) => a + f.metrics.total.counters.requests, 0);
+    const workers: WorkerResult[] = finals.map((f) => ({
+      id: f.workerId,
+      share: total ? f.metrics.total.counters.requests / total : 0,
+      requests: f.metrics.total.counters.requests,
+      errors: f.metrics.total.counters.errors,
+      start_skew_ms: f.startedAtMs - f.startAtMs,
+      clock_offset_ms: null,
+      status: 'ok',
+      events: [],
+    }));
+    const events: RunEvent[] = [
+      { atMs: endedAtMs, type: 'info', message: `rebuilt from ${finals.length} worker result artifact(s) by mode: report` },
+      ...finals.flatMap((f) => f.events.map((e) => ({ ...e, workerId: f.workerId }))),
+    ];
+    const skews = workers.map((w) => Math.abs(w.start_skew_ms ?? 0));
+    return buildResult({ plan, metrics, intervals: acc.intervals(), startAtMs, endedAtMs, events, workers, runId: process.env.GITHUB_RUN_ID, git: gitInfo(), startSkewMs: Math.max(...skews) });
+  } finally {
+    acc.destroy();
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * The `artifacts` transport: GitHub-hosted runners cannot reach each other, but every
+ * job of a workflow run can list and download the run's artifacts. So the relay is a
+ * mailbox of small JSON artifacts (DESIGN.md "The relay and the protocol"):
+ *
+ * - worker → coordinator: `<prefix>.w.<worker>.<seq>`, a batch of messages. Urgent
+ *   messages (register, ready, started, result, failed) go out at once; snapshots and
+ *   heartbeats ride along every `flushMs` (default 10 s), which keeps a worker job far
+ *   below the 500-artifacts-per-job limit (a 60-minute run: ~360).
+ * - coordinator → workers: `<prefix>.c.<seq>`, one artifact holding the pending
+ *   commands of every worker, so the coordinator's artifact count does not grow with
+ *   the number of workers.
+ *
+ * Both sides poll `list()` every `pollMs`; names are unique per run (the service
+ * rejects duplicates with 409), and seq order restores message order. It is coarse
+ * (seconds), so caps say so: heartbeats every 10 s, a worker lost after 3 of them.
+ */
+import type { Command, WorkerMessage } from './protocol.js';
+import { parseCommand, parseWorkerMessage } from './protocol.js';
+import { RelayRefusedError, RelayUnavailableError, type CoordinatorTransport, type MessageHandler, type TransportCaps, type WorkerTransport } from './transport.js';
+
+/** What the transport needs from a mailbox (src/action/mailbox.ts implements it over @actions/artifact). */
+export interface Mailbox {
+  put(name: string, value: unknown): Promise<{ id: number }>;
+  list(namePrefix: string): Promise<{ id: number; name: string }[]>;
+  get<T>(name: string): Promise<T | undefined>;
+}
+
+export interface ArtifactsTransportOptions {
+  mailbox: Mailbox;
+  /** Polling period of list(), ms (default 2000). */
+  pollMs?: number;
+  /** Worker: batch period for snapshots and heartbeats, ms (default 10 000). */
+  flushMs?: number;
+  log?: (line: string) => void;
+}
+
+/** Caps of the coarse mailbox. */
+export const ARTIFACT_CAPS: TransportCaps = Object.freeze({ live: false, heartbeatMs: 10_000, lostAfterMs: 30_000 });
+
+/** Artifact names cannot hold `: < > | * ? " \ /`; worker ids may hold `:`. */
+export const safeName = (s: string): string => s.replace(/[^A-Za-z0-9._@-]/g, '_');
+
+const URGENT = new Set<WorkerMessage['type']>(['register', 'probe', 'ready', 'started', 'result', 'failed']);
+
+function seqOf(name: string): number {
+  return Number(name.slice(name.lastIndexOf('.') + 1));
+}
+
+/** A timer loop that runs `tick` every `ms` until stopped; ticks never overlap. */
+function poller(ms: number, tick: () => Promise<void>): { stop(): void; kick(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let running = false;
+  const run = async () => {
+    if (stopped || running) return;
+    running = true;
+    try {
+      await tick();
+    } finally {
+      running = false;
+      if (!stopped) timer = setTimeout(run, ms);
+    }
+  };
+  timer = setTimeout(run, 0);
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+    kick() {
+      if (stopped || running) return;
+      clearTimeout(timer);
+      timer = setTimeout(run, 0);
+    },
+  };
+}
+
+/** The coordinator's side. */
+export function createArtifactsCoordinator(opts: ArtifactsTransportOptions): CoordinatorTransport {
+  const { mailbox } = opts;
+  const pollMs = opts.pollMs ?? 2000;
+  const seen = new Map<string, number>(); // worker → last seq handled
+  const accepted = new Set<string>();
+  let pending: Record<string, Command[]> = {};
+  let outSeq = 0;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let loop: ReturnType<typeof poller> | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const flush = (): Promise<void> => {
+    flushTimer = undefined;
+    if (Object.keys(pending).length === 0) return flushing;
+    const batch = pending;
+    pending = {};
+    const name = `c.${outSeq++}`;
+    flushing = flushing.then(async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await mailbox.put(name, batch);
+          return;
+        } catch (err) {
+          if (attempt >= 4) {
+            opts.log?.(`artifacts relay: could not publish ${name}: ${(err as Error).message}`);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+        }
+      }
+    });
+    return flushing;
+  };
+  const queue = (workerId: string, cmd: Command) => {
+    (pending[workerId] ??= []).push(cmd);
+    // Coalesce what is queued within half a second into one artifact.
+    flushTimer ??= setTimeout(() => void flush(), 500);
+  };
+
+  return {
+    caps: ARTIFACT_CAPS,
+    async start(handler: MessageHandler) {
+      loop = poller(pollMs, async () => {
+        let list: { id: number; name: string }[];
+        try {
+          list = await mailbox.list('w.');
+        } catch (err) {
+          opts.log?.(`artifacts relay: listing failed (will retry): ${(err as Error).message}`);
+          return;
+        }
+        const fresh = list
+          .map((a) => {
+            const rest = a.name.slice(a.name.indexOf('w.') + 2);
+            return { ...a, worker: rest.slice(0, rest.lastIndexOf('.')), seq: seqOf(a.name) };
+          })
+          .filter((a) => Number.isInteger(a.seq) && a.seq > (seen.get(a.worker) ?? -1))
+          .sort((a, b) => (a.worker < b.worker ? -1 : a.worker > b.worker ? 1 : a.seq - b.seq));
+        for (const a of fresh) {
+          // In order per worker: stop at a gap (the next batch may still be uploading).
+          if (a.seq !== (seen.get(a.worker) ?? -1) + 1) continue;
+          const batch = await mailbox.get<unknown[]>(a.name.slice(a.name.indexOf('w.'))).catch(() => undefined);
+          if (!Array.isArray(batch)) continue;
+          seen.set(a.worker, a.seq);
+          for (const raw of batch) {
+            let msg: WorkerMessage;
+            try {
+              msg = parseWorkerMessage(raw);
+            } catch (err) {
+              opts.log?.(`artifacts relay: ignored a malformed message from ${a.worker}: ${(err as Error).message}`);
+              continue;
+            }
+            const verdict = handler(msg);
+            if (verdict && 'refuse' in verdict) queue(msg.workerId, { v: 1, type: 'refused', reason: verdict.refuse });
+            else if (msg.type === 'register') accepted.add(msg.workerId);
+          }
+        }
+      });
+    },
+    send(workerId, cmd) {
+      if (!closed) queue(workerId, cmd);
+    },
+    broadcast(cmd) {
+      if (closed) return;
+      for (const id of accepted) queue(id, cmd);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      loop?.stop();
+      clearTimeout(flushTimer);
+      await flush();
+    },
+  };
+}
+
+/** A worker's side. */
+export function createArtifactsWorker(opts: ArtifactsTransportOptions): WorkerTransport {
+  const { mailbox } = opts;
+  const pollMs = opts.pollMs ?? 2000;
+  const flushMs = opts.flushMs ?? ARTIFACT_CAPS.heartbeatMs;
+  let workerId = '';
+  let outSeq = 0;
+  let lastCmdSeq = -1;
+  let loop: ReturnType<typeof poller> | undefined;
+  let lastFlushMs = 0;
+  let closed = false;
+  let refusal: string | undefined;
+
+  return {
+    caps: ARTIFACT_CAPS,
+    connect(id, onCommand) {
+      workerId = id;
+      loop = poller(pollMs, async () => {
+        let list: { id: number; name: string }[];
+        try {
+          list = await mailbox.list('c.');
+        } catch {
+          return;
+        }
+        const fresh = list.map((a) => ({ ...a, seq: seqOf(a.name) })).filter((a) => a.seq > lastCmdSeq).sort((a, b) => a.seq - b.seq);
+        for (const a of fresh) {
+          if (a.seq !== lastCmdSeq + 1) break;
+          const batch = await mailbox.get<Record<string, unknown[]>>(a.name.slice(a.name.indexOf('c.'))).catch(() => undefined);
+          if (!batch) break;
+          lastCmdSeq = a.seq;
+          for (const raw of batch[workerId] ?? []) {
+            let cmd: Command;
+            try {
+              cmd = parseCommand(raw);
+            } catch {
+              continue;
+            }
+            if (cmd.type === 'refused') refusal = cmd.reason;
+            onCommand(cmd);
+          }
+        }
+      });
+    },
+    async send(msgs) {
+      if (closed) throw new RelayUnavailableError('transport closed');
+      if (refusal) throw new RelayRefusedError(refusal);
+      const urgent = msgs.some((m) => URGENT.has(m.type));
+      const now = Date.now();
+      // Not urgent and the last upload was recent: refuse for now; the outbox keeps
+      // the messages and offers them again (with more) later — that is the batching.
+      if (!urgent && now - lastFlushMs < flushMs) throw new RelayUnavailableError(`batching (next upload within ${Math.ceil((flushMs - (now - lastFlushMs)) / 1000)} s)`);
+      try {
+        await mailbox.put(`w.${safeName(workerId)}.${outSeq}`, msgs);
+        outSeq++;
+        lastFlushMs = now;
+      } catch (err) {
+        throw new RelayUnavailableError((err as Error).message, err);
+      }
+    },
+    async close() {
+      closed = true;
+      loop?.stop();
+    },
+  };
+}

@@ -1,0 +1,451 @@
+/**
+ * The coordinator: gathers workers, measures nothing itself but trusts each worker's
+ * NTP-style offset estimate against its clock, assigns capacity-weighted shards and
+ * one start instant, merges live snapshots, evaluates abort_on_fail thresholds live,
+ * redistributes a lost worker's shard, and builds the Result from the workers' final
+ * results (falling back to the snapshots of lost workers).
+ *
+ * All message handling is synchronous (the transport awaits nothing of ours), so the
+ * state below never changes under an await.
+ */
+import { LtError } from '../errors.js';
+import type { RunEvent } from '../engine/types.js';
+import type { Histogram } from '../metrics/histogram.js';
+import { MetricsAccumulator, mergeRunMetrics, mergeSnapshots } from '../metrics/merge.js';
+import type { RunMetrics, Snapshot } from '../metrics/types.js';
+import type { PlanOverrides } from '../plan/overrides.js';
+import type { Plan } from '../plan/types.js';
+import { buildResult } from '../report/build-result.js';
+import type { Result } from '../report/result-schema.js';
+import { evaluateLive, viewOfAccumulator } from '../thresholds/evaluate.js';
+import { initialWeights, planPeakVus, redistribute, sharesOf } from './assignment.js';
+import { createClusterMetrics, type RunState } from './cluster-metrics.js';
+import type { Command, MessageOf, WorkerMessage } from './protocol.js';
+import type { CoordinatorTransport, Verdict } from './transport.js';
+import { newWorkerState, percentileAbs, snapshotTotals, startSkewMs, workerMetrics, workerRow, type WorkerState } from './worker-table.js';
+
+/** Options of a coordinator run. */
+export interface CoordinatorOptions {
+  /** The plan as loaded, overrides applied (thresholds, durations, peak VUs come from it). */
+  plan: Plan;
+  /** The plan file's text and name, shipped to workers in `assign`. */
+  planSource: { text: string; file: string };
+  overrides?: PlanOverrides;
+  transport: CoordinatorTransport;
+  /** Workers to wait for. */
+  workers: number;
+  /** Start with this many if not all arrive within `waitMs` (default: `workers`). */
+  minWorkers?: number;
+  /** Default 60 s. */
+  waitMs?: number;
+  /** Start instant this far after assignment (default and minimum 2000 ms). */
+  startDelayMs?: number;
+  intervalMs?: number;
+  /** Extra time after the plan's expected end before missing results are given up (default 30 s). */
+  resultGraceMs?: number;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  /** Each merged interval, as soon as every running worker delivered it (or it is 1 s overdue). */
+  onProgress?: (snapshot: Snapshot, activeVus: number) => void;
+  /** Called once the transport accepts workers (print the relay URL here). */
+  onListening?: () => void;
+  /** Exposition for the relay's /metrics (wired by the caller; see cluster-metrics.ts). */
+  onMetrics?: (expose: () => Promise<{ contentType: string; body: string }>) => void;
+  runId?: string;
+  nowMs?: () => number;
+}
+
+/** Per-worker detail beside the Result (tests and the CLI's final lines). */
+export interface WorkerDetail {
+  id: string;
+  status: WorkerState['status'];
+  snapshotsReceived: number;
+  /** Snapshots the worker said it produced (from its result). */
+  snapshotsProduced?: number;
+  lateSnapshots: number;
+  /** Sum of received snapshots and the worker's own final result. */
+  fromSnapshots: RunMetrics;
+  fromResult?: RunMetrics;
+  startSkewMs: number | null;
+  clockOffsetMs?: number;
+}
+
+/** What a coordinator run produced. */
+export interface CoordinatorOutcome {
+  result: Result;
+  workers: WorkerDetail[];
+}
+
+const TICK_MS = 200;
+
+/** Runs the coordinator side of a distributed run to the end. */
+export async function runCoordinator(opts: CoordinatorOptions): Promise<CoordinatorOutcome> {
+  return new Coordinator(opts).run();
+}
+
+class Coordinator {
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private readonly workers = new Map<string, WorkerState>();
+  private participants: WorkerState[] = [];
+  private readonly acc = new MetricsAccumulator();
+  private readonly bySeq = new Map<number, Snapshot[]>();
+  private readonly events: RunEvent[] = [];
+  private state: RunState = 'registering';
+  private baseWeights: number[] = [];
+  private weights: number[] = [];
+  private startAtMs = 0;
+  private nextEmitSeq = 0;
+  private aborted?: { reason: string; bySignal: boolean };
+  private deadlineMs = Infinity;
+  private wake: () => void = () => undefined;
+  private readonly minWorkers: number;
+  private readonly intervalMs: number;
+  private readonly lastLate = new Map<string, RunEvent>();
+
+  constructor(private readonly opts: CoordinatorOptions) {
+    this.now = opts.nowMs ?? Date.now;
+    this.log = opts.log ?? (() => undefined);
+    this.minWorkers = opts.minWorkers ?? opts.workers;
+    this.intervalMs = opts.intervalMs ?? 1000;
+    if (!(opts.workers >= 1) || !(this.minWorkers >= 1) || this.minWorkers > opts.workers) {
+      throw new LtError('LT_ERR_USAGE', `need 1 ≤ min-workers (${this.minWorkers}) ≤ workers (${opts.workers})`);
+    }
+  }
+
+  private event(type: RunEvent['type'], message: string, workerId?: string, data?: Record<string, unknown>): RunEvent {
+    const e: RunEvent = { atMs: this.now(), type, message, ...(workerId ? { workerId } : {}), ...(data ? { data } : {}) };
+    this.events.push(e);
+    this.log(`coordinator: ${message}`);
+    return e;
+  }
+
+  private send(w: WorkerState, cmd: Command): void {
+    this.opts.transport.send(w.id, cmd);
+  }
+
+  private alive(): WorkerState[] {
+    return this.participants.filter((w) => w.status === 'running');
+  }
+
+  // ── messages ──────────────────────────────────────────────────────────────
+
+  private onMessage(msg: WorkerMessage): Verdict {
+    const t1 = this.now();
+    if (msg.type === 'register') return this.onRegister(msg, t1);
+    const w = this.workers.get(msg.workerId);
+    if (!w) return { refuse: `unknown worker '${msg.workerId}': register first` };
+    w.lastSeenMs = t1;
+    if (w.status === 'lost' && msg.type !== 'result') this.rejoin(w);
+    switch (msg.type) {
+      case 'probe':
+        this.send(w, { v: 1, type: 'clock', t0: msg.t0, t1, t2: this.now() });
+        break;
+      case 'ready':
+        w.offsetMs = msg.clockOffsetMs;
+        w.rttMs = msg.rttMs;
+        if (w.status === 'registered') w.status = 'ready';
+        this.wake();
+        break;
+      case 'started':
+        w.actualStartMs ??= msg.actualStartMs;
+        break;
+      case 'heartbeat':
+        w.activeVus = msg.activeVus;
+        break;
+      case 'snapshot':
+        this.onSnapshot(w, msg);
+        break;
+      case 'result':
+        if (!w.result) {
+          w.result = msg;
+          if (w.status === 'lost') w.notes.push('final result arrived after the worker was declared lost');
+          w.status = 'finished';
+          if (msg.snapshots > w.snapshots.size) w.notes.push(`${msg.snapshots - w.snapshots.size} of ${msg.snapshots} snapshots never arrived; its final result counts them`);
+          this.wake();
+        }
+        break;
+      case 'failed':
+        if (w.status !== 'failed') {
+          w.notes.push(`failed: ${msg.message}`);
+          this.markGone(w, 'failed', `worker ${w.id} failed: ${msg.message}`);
+        }
+        break;
+    }
+  }
+
+  private onRegister(msg: MessageOf<'register'>, t1: number): Verdict {
+    const known = this.workers.get(msg.workerId);
+    if (known && known.instance === msg.instance) {
+      // A retried registration: answer the probe again.
+      this.send(known, { v: 1, type: 'clock', t0: msg.clockProbe.t0, t1, t2: this.now() });
+      return;
+    }
+    if (known) return { refuse: `worker id '${msg.workerId}' is already registered by another process; give each worker a unique --id` };
+    if (msg.planHash && msg.planHash !== this.opts.plan.hash) {
+      return { refuse: `plan hash ${msg.planHash.slice(0, 12)}… differs from the coordinator's ${this.opts.plan.hash.slice(0, 12)}… (a different plan file or version)` };
+    }
+    if (this.state !== 'registering') return { refuse: 'the run has already started' };
+    if (this.workers.size >= this.opts.workers) return { refuse: `the coordinator already has the ${this.opts.workers} workers it asked for` };
+    const w = newWorkerState(msg, t1);
+    this.workers.set(w.id, w);
+    this.send(w, { v: 1, type: 'clock', t0: msg.clockProbe.t0, t1, t2: this.now() });
+    this.log(`coordinator: worker ${w.id} registered (${msg.capacity.cores} cores, max ${msg.capacity.maxVus} VUs) — ${this.workers.size}/${this.opts.workers}`);
+    return;
+  }
+
+  private onSnapshot(w: WorkerState, msg: MessageOf<'snapshot'>): void {
+    if (w.snapshots.has(msg.seq)) return; // a retried delivery
+    const snap = msg.snapshot;
+    w.snapshots.set(msg.seq, snap);
+    w.activeVus = snap.activeVus;
+    this.acc.add(snap);
+    let list = this.bySeq.get(snap.seq);
+    if (!list) this.bySeq.set(snap.seq, (list = []));
+    list.push(snap);
+    if (snap.seq < this.nextEmitSeq) {
+      // Late (the worker was cut off): kept in its own interval, counted, and noted once per burst.
+      w.late++;
+      const e = this.lastLate.get(w.id);
+      if (e && this.now() - e.atMs < 10_000) {
+        (e.data as { count: number; lastSeq: number }).count++;
+        (e.data as { lastSeq: number }).lastSeq = snap.seq;
+        e.message = `worker ${w.id} delivered ${(e.data as { count: number }).count} late snapshot(s); each merged into its own interval`;
+      } else {
+        this.lastLate.set(w.id, this.event('late_snapshot', `worker ${w.id} delivered 1 late snapshot(s); each merged into its own interval`, w.id, { firstSeq: snap.seq, lastSeq: snap.seq, count: 1 }));
+      }
+    }
+  }
+
+  // ── loss and redistribution ───────────────────────────────────────────────
+
+  private markGone(w: WorkerState, status: 'lost' | 'failed', message: string): void {
+    if (w.status === 'finished' || w.status === 'lost' || w.status === 'failed') return;
+    const wasRunning = w.status === 'running';
+    w.status = status;
+    w.lostAtMs = this.now();
+    const share = w.index === undefined ? 0 : sharesOf(this.weights)[w.index];
+    this.event('worker_lost', message, w.id, { shareBefore: share, silentMs: this.now() - w.lastSeenMs });
+    w.notes.push(status === 'lost' ? `lost at +${((this.now() - this.startAtMs) / 1000).toFixed(1)} s` : 'failed');
+    if (wasRunning) this.rebalance(`worker ${w.id} ${status}`);
+    this.wake();
+  }
+
+  private rejoin(w: WorkerState): void {
+    w.status = 'running';
+    w.notes.push(`back after ${((this.now() - (w.lostAtMs ?? this.now())) / 1000).toFixed(1)} s`);
+    this.event('worker_joined', `worker ${w.id} is back after ${((this.now() - (w.lostAtMs ?? this.now())) / 1000).toFixed(1)} s; rebalancing`, w.id);
+    this.rebalance(`worker ${w.id} rejoined`);
+  }
+
+  private rebalance(reason: string): void {
+    if (this.state !== 'starting' && this.state !== 'running') return;
+    const alive = this.participants.map((p) => p.status === 'running');
+    if (!alive.some(Boolean)) return;
+    const peak = planPeakVus(this.opts.plan);
+    const r = redistribute(this.weights, this.baseWeights, alive, this.participants.map((p) => p.capacity.maxVus), peak);
+    this.weights = r.weights;
+    for (const p of this.participants) {
+      if (p.status === 'running') this.send(p, { v: 1, type: 'reshard', shard: { index: p.index!, weights: r.weights }, reason });
+    }
+    const fmt = (s: number[]) => Object.fromEntries(this.participants.map((p, i) => [p.id, Math.round(s[i] * 1000) / 1000]));
+    const load = (s: number[]) => s.reduce((a, x, i) => a + (this.participants[i].status === 'running' || this.participants[i].status === 'finished' ? x : 0), 0);
+    this.event('redistributed', `${reason}: shares redistributed over ${alive.filter(Boolean).length} worker(s)`, undefined, {
+      sharesBefore: fmt(r.before),
+      sharesAfter: fmt(r.after),
+      loadBefore: Math.round(load(r.before) * 1000) / 1000,
+      loadAfter: Math.round(r.coveredShare * 1000) / 1000,
+    });
+    if (r.coveredShare < 0.995) {
+      this.event('reduced_load', `survivors cannot take the whole plan within their declared max VUs: continuing at ${(r.coveredShare * 100).toFixed(1)} % of the planned load`, undefined, { loadAfter: r.coveredShare });
+    }
+  }
+
+  // ── progress, live thresholds, timing ─────────────────────────────────────
+
+  private tick(): void {
+    const now = this.now();
+    if (this.state === 'starting' || this.state === 'running') {
+      if (this.state === 'starting' && now >= this.startAtMs) this.state = 'running';
+      for (const w of this.participants) {
+        if (w.status === 'running' && now - w.lastSeenMs > this.opts.transport.caps.lostAfterMs) {
+          this.markGone(w, 'lost', `worker ${w.id} silent for ${((now - w.lastSeenMs) / 1000).toFixed(1)} s: lost`);
+        }
+      }
+      this.emitProgress(now);
+    }
+    if (now >= this.deadlineMs) this.wake();
+  }
+
+  private emitProgress(now: number): void {
+    for (;;) {
+      const seq = this.nextEmitSeq;
+      const endMs = this.startAtMs + (seq + 1) * this.intervalMs;
+      const expected = this.participants.filter((w) => w.status === 'running' || (w.status === 'finished' && (w.result?.snapshots ?? 0) > seq));
+      const have = this.bySeq.get(seq) ?? [];
+      const complete = expected.length > 0 && expected.every((w) => w.snapshots.has(seq));
+      if (!complete && now < endMs + this.intervalMs) return;
+      if (have.length === 0 && expected.length === 0) return;
+      this.nextEmitSeq++;
+      if (have.length === 0) continue;
+      const merged = mergeSnapshots(have);
+      const vus = this.participants.reduce((a, w) => a + (w.status === 'running' ? w.activeVus : 0), 0);
+      this.opts.onProgress?.(merged, vus);
+      this.checkThresholds(endMs);
+    }
+  }
+
+  private checkThresholds(atMs: number): void {
+    if (this.aborted) return;
+    const elapsedMs = atMs - this.startAtMs;
+    const failing = evaluateLive(this.opts.plan.thresholds, viewOfAccumulator(this.acc), Math.max(elapsedMs, 1) / 1000, elapsedMs);
+    if (failing.length === 0) return;
+    const names = failing.map((f) => `${f.expression} (actual ${f.actual})`).join(', ');
+    this.event('threshold_failed', `abort_on_fail threshold crossed: ${names}`);
+    this.abort(`threshold crossed: ${names}`, false);
+  }
+
+  private abort(reason: string, bySignal: boolean): void {
+    if (this.aborted) return;
+    this.aborted = { reason, bySignal };
+    this.opts.transport.broadcast({ v: 1, type: 'abort', reason });
+    this.event('abort', `abort sent to every worker: ${reason}`);
+    const graceMs = Math.max(0, ...this.opts.plan.scenarios.map((s) => s.gracefulStopMs));
+    this.deadlineMs = Math.min(this.deadlineMs, this.now() + graceMs + 10_000);
+    this.wake();
+  }
+
+  // ── the run ───────────────────────────────────────────────────────────────
+
+  private waitUntil(cond: () => boolean, untilMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (cond() || this.now() >= untilMs || signal?.aborted) {
+          clearInterval(timer);
+          this.wake = () => undefined;
+          resolve();
+        }
+      };
+      const timer = setInterval(() => {
+        this.tick();
+        check();
+      }, TICK_MS);
+      this.wake = check;
+      check();
+    });
+  }
+
+  async run(): Promise<CoordinatorOutcome> {
+    const { transport, plan, signal } = this.opts;
+    const metrics = createClusterMetrics({
+      counters: () => this.acc.counters(),
+      latency: (): Histogram | undefined => this.acc.histogram('latency'),
+      workers: () => [...this.workers.values()].map((w) => ({ id: w.id, activeVus: w.activeVus, connected: w.status !== 'lost' && w.status !== 'failed' && w.status !== 'finished' })),
+      state: () => this.state,
+    });
+    this.opts.onMetrics?.(metrics.expose);
+    const onSignal = () => {
+      if (this.state === 'registering') this.wake();
+      else this.abort(`aborted: ${signal?.reason instanceof Error ? signal.reason.message : 'signal'}`, true);
+    };
+    signal?.addEventListener('abort', onSignal, { once: true });
+    try {
+      await transport.start((m) => this.onMessage(m));
+      this.opts.onListening?.();
+      const waitMs = this.opts.waitMs ?? 60_000;
+      const ready = () => [...this.workers.values()].filter((w) => w.status === 'ready');
+      await this.waitUntil(() => ready().length >= this.opts.workers, this.now() + waitMs, signal);
+      if (signal?.aborted) throw new LtError('LT_ERR_CLUSTER', 'stopped while waiting for workers', { exitCode: 105 });
+      this.participants = ready();
+      if (this.participants.length < this.minWorkers) {
+        this.state = 'failed';
+        transport.broadcast({ v: 1, type: 'abort', reason: 'not enough workers' });
+        const others = [...this.workers.values()].filter((w) => w.status !== 'ready').map((w) => w.id);
+        throw new LtError(
+          'LT_ERR_CLUSTER',
+          `only ${this.participants.length} of ${this.opts.workers} workers ready after ${(waitMs / 1000).toFixed(0)} s (need at least ${this.minWorkers}; see --min-workers / --wait)` +
+            (this.participants.length ? `; ready: ${this.participants.map((w) => w.id).join(', ')}` : '') +
+            (others.length ? `; registered but not ready: ${others.join(', ')}` : ''),
+        );
+      }
+      this.assign();
+      const endMs = this.startAtMs + Math.max(0, ...plan.scenarios.map((s) => s.startTimeMs + s.durationMs + s.gracefulStopMs));
+      this.deadlineMs = endMs + (this.opts.resultGraceMs ?? 30_000);
+      const settled = () => this.participants.every((w) => w.status === 'finished' || w.status === 'lost' || w.status === 'failed');
+      await this.waitUntil(settled, Infinity);
+      this.state = 'finishing';
+      for (const w of this.participants) {
+        if (w.status === 'running') this.markGone(w, 'lost', `worker ${w.id} sent no result by the deadline: counted from its snapshots`);
+      }
+      this.emitProgress(Infinity);
+      const outcome = this.finish();
+      this.state = 'done';
+      transport.broadcast({ v: 1, type: 'done' });
+      return outcome;
+    } finally {
+      signal?.removeEventListener('abort', onSignal);
+      this.acc.destroy();
+    }
+  }
+
+  private assign(): void {
+    const { plan, planSource, overrides, transport } = this.opts;
+    this.baseWeights = initialWeights(this.participants.map((w) => w.capacity.maxVus));
+    this.weights = [...this.baseWeights];
+    const shares = sharesOf(this.weights);
+    this.startAtMs = this.now() + Math.max(2000, this.opts.startDelayMs ?? 2000);
+    const runId = this.opts.runId ?? `${this.startAtMs.toString(36)}-${plan.hash.slice(0, 8)}`;
+    this.participants.forEach((w, index) => {
+      w.index = index;
+      w.initialShare = shares[index];
+      w.status = 'running';
+      w.lastSeenMs = this.now();
+      this.send(w, { v: 1, type: 'assign', runId, shard: { index, weights: this.weights }, planHash: plan.hash, plan: planSource, ...(overrides ? { overrides } : {}), startAtMs: this.startAtMs, intervalMs: this.intervalMs });
+    });
+    for (const w of this.workers.values()) if (w.index === undefined) transport.send(w.id, { v: 1, type: 'abort', reason: 'the run started without this worker' });
+    this.state = 'starting';
+    this.events.push({ atMs: this.now(), type: 'info', message: `${this.participants.length} worker(s) assigned; start at ${new Date(this.startAtMs).toISOString()}`, data: { shares: Object.fromEntries(this.participants.map((w) => [w.id, w.initialShare])) } });
+    this.log(`coordinator: ${this.participants.length} worker(s) assigned; starting in ${((this.startAtMs - this.now()) / 1000).toFixed(1)} s`);
+  }
+
+  private finish(): CoordinatorOutcome {
+    const details: WorkerDetail[] = [];
+    const perWorker: RunMetrics[] = [];
+    const rows = [];
+    let endedAtMs = this.startAtMs;
+    for (const w of this.participants) {
+      const m = workerMetrics(w);
+      if (m) perWorker.push(m);
+      if (w.result) endedAtMs = Math.max(endedAtMs, w.result.endedAtMs);
+      else if (w.snapshots.size) endedAtMs = Math.max(endedAtMs, ...[...w.snapshots.values()].map((s) => s.startMs + s.intervalMs));
+      rows.push(workerRow(w, this.startAtMs, m?.total.counters));
+      details.push({
+        id: w.id,
+        status: w.status,
+        snapshotsReceived: w.snapshots.size,
+        snapshotsProduced: w.result?.snapshots,
+        lateSnapshots: w.late,
+        fromSnapshots: snapshotTotals(w),
+        fromResult: w.result?.metrics,
+        startSkewMs: startSkewMs(w, this.startAtMs),
+        clockOffsetMs: w.offsetMs,
+      });
+    }
+    const skews = this.participants.map((w) => startSkewMs(w, this.startAtMs)).filter((s): s is number => s !== null);
+    const workerEvents = this.participants.flatMap((w) => w.result?.events ?? []);
+    const metrics = mergeRunMetrics(perWorker);
+    const result = buildResult({
+      plan: this.opts.plan,
+      metrics,
+      intervals: this.acc.intervals(),
+      startAtMs: this.startAtMs,
+      endedAtMs,
+      events: [...this.events, ...workerEvents].sort((a, b) => a.atMs - b.atMs),
+      workers: rows,
+      aborted: this.aborted,
+      runId: this.opts.runId,
+      startSkewMs: percentileAbs(skews, 100),
+    });
+    return { result, workers: details };
+  }
+}

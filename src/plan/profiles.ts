@@ -1,0 +1,149 @@
+/**
+ * Profile sugar → executors. Every closed profile becomes `{type: 'vus', startVus,
+ * stages}` where a stage means "linear from the previous target to `target` over
+ * `durationMs`; 0 = jump" (types.ts Stage). `iterations` and the open-model rates keep
+ * their own executor types; rates are converted to arrivals per second with
+ * `time_unit`. Profiles that cannot run are errors at the key that makes them so.
+ */
+import * as S from './schema.js';
+import { check, fail, show, type Locator, type Path } from './locate.js';
+import { didYouMean, parseDurationMs } from './units.js';
+import type { Executor, Stage } from './types.js';
+
+/** An iterations profile without max_duration or duration stops after this long (k6: 10m). */
+export const DEFAULT_MAX_DURATION_MS = 600_000;
+/** VUs pre-allocated for an arrival-rate profile that names neither pre_allocated_vus nor max_vus. */
+export const DEFAULT_RATE_VUS = 10;
+
+const ms = (d: string): number => parseDurationMs(d)!;
+
+/** Profile types, in the order users meet them. */
+export const PROFILE_TYPES = Object.keys(S.PROFILES) as S.ProfileType[];
+
+/** "start_vus belongs to ramp_up, ramp_down, step, stages": a better hint than edit distance. */
+function otherProfileHint(type: S.ProfileType, key: string): string | undefined {
+  const owners = PROFILE_TYPES.filter((t) => t !== type && key in S.PROFILES[t].shape);
+  return owners.length ? `'${key}' belongs to the ${owners.join(', ')} profile${owners.length > 1 ? 's' : ''}, not '${type}'` : undefined;
+}
+
+/** The resolved load shape of one scenario. */
+export interface ResolvedProfile {
+  executor: Executor;
+  /** Active duration: the stages' sum, or max_duration for iterations. */
+  durationMs: number;
+}
+
+/**
+ * Resolves `scenarios.<name>.profile`. `duration` is the scenario's `duration:` text
+ * (profiles other than stages/ramping_rate/iterations need it).
+ */
+export function resolveProfile(loc: Locator, raw: Record<string, unknown>, duration: string | undefined, path: Path): ResolvedProfile {
+  const pp = [...path, 'profile'];
+  const type = raw.type;
+  if (type === undefined) return fail(loc, pp, `needs a type; allowed: ${PROFILE_TYPES.join(', ')}`);
+  if (typeof type !== 'string' || !(type in S.PROFILES)) {
+    const guess = typeof type === 'string' ? didYouMean(type, PROFILE_TYPES) : undefined;
+    return fail(loc, [...pp, 'type'], `unknown profile type${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${PROFILE_TYPES.join(', ')} (got ${show(type)})`);
+  }
+  const t = type as S.ProfileType;
+  const dur = duration !== undefined ? ms(duration) : undefined;
+  const hint = (key: string) => otherProfileHint(t, key);
+  const needDuration = (): number => {
+    if (dur === undefined) return fail(loc, path, `needs a duration for a '${t}' profile (e.g. duration: 30s)`);
+    if (dur === 0) fail(loc, [...path, 'duration'], `must be longer than 0s (got ${show(duration)})`);
+    return dur;
+  };
+  const stagesOf = (list: { duration: string; target: number }[], scale = 1): Stage[] => list.map((s) => ({ durationMs: ms(s.duration), target: s.target * scale }));
+  const stagesTotal = (st: Stage[]): number => {
+    const total = st.reduce((a, s) => a + s.durationMs, 0);
+    if (total === 0) fail(loc, [...pp, 'stages'], 'must add up to more than 0s (every stage has duration 0s)');
+    if (dur !== undefined && dur !== total) fail(loc, [...path, 'duration'], `is ${duration} but the stages add up to ${total / 1000}s; remove duration or make them agree`);
+    return total;
+  };
+  const timeUnitMs = (text: string | undefined): number => {
+    const unit = text !== undefined ? ms(text) : 1000;
+    if (unit <= 0) fail(loc, [...pp, 'time_unit'], `must be longer than 0s (got ${show(text)})`);
+    return unit;
+  };
+  const rateVus = (p: { pre_allocated_vus?: number; max_vus?: number }) => {
+    const pre = p.pre_allocated_vus ?? p.max_vus ?? DEFAULT_RATE_VUS;
+    const max = p.max_vus ?? pre;
+    if (pre > max) fail(loc, [...pp, 'pre_allocated_vus'], `must not exceed max_vus (got ${pre} > ${max})`);
+    return { preAllocatedVus: pre, maxVus: max };
+  };
+
+  switch (t) {
+    case 'constant': {
+      const p = check(loc, S.PROFILES.constant, raw, pp, hint);
+      const d = needDuration();
+      return { executor: { type: 'vus', startVus: p.vus, stages: [{ durationMs: d, target: p.vus }] }, durationMs: d };
+    }
+    case 'ramp_up':
+    case 'ramp_down': {
+      const p = check(loc, S.PROFILES[t] as typeof S.PROFILES.ramp_up, raw, pp, hint);
+      const d = needDuration();
+      if (t === 'ramp_up' && p.end_vus < p.start_vus) fail(loc, [...pp, 'end_vus'], `must not be below start_vus for ramp_up (got ${p.end_vus} < ${p.start_vus}); use ramp_down`);
+      if (t === 'ramp_down' && p.end_vus > p.start_vus) fail(loc, [...pp, 'end_vus'], `must not be above start_vus for ramp_down (got ${p.end_vus} > ${p.start_vus}); use ramp_up`);
+      return { executor: { type: 'vus', startVus: p.start_vus, stages: [{ durationMs: d, target: p.end_vus }] }, durationMs: d };
+    }
+    case 'step': {
+      const p = check(loc, S.PROFILES.step, raw, pp, hint);
+      const d = needDuration();
+      const sd = ms(p.step_duration);
+      if (sd <= 0) fail(loc, [...pp, 'step_duration'], `must be longer than 0s (got ${show(p.step_duration)})`);
+      if (sd >= d) fail(loc, [...pp, 'step_duration'], `must be shorter than the scenario's duration (${duration}), else no step happens (got ${show(p.step_duration)})`);
+      const stages: Stage[] = [];
+      let vus = p.start_vus;
+      for (let at = 0; at < d; at += sd) {
+        if (at > 0) stages.push({ durationMs: 0, target: (vus += p.step_vus) });
+        stages.push({ durationMs: Math.min(sd, d - at), target: vus });
+      }
+      return { executor: { type: 'vus', startVus: p.start_vus, stages }, durationMs: d };
+    }
+    case 'spike': {
+      const p = check(loc, S.PROFILES.spike, raw, pp, hint);
+      const d = needDuration();
+      const at = ms(p.spike_at);
+      const sd = ms(p.spike_duration);
+      if (p.spike_vus <= p.base_vus) fail(loc, [...pp, 'spike_vus'], `must be above base_vus (got ${p.spike_vus} ≤ ${p.base_vus})`);
+      if (sd <= 0) fail(loc, [...pp, 'spike_duration'], `must be longer than 0s (got ${show(p.spike_duration)})`);
+      if (at + sd > d) fail(loc, [...pp, 'spike_duration'], `the spike (at ${p.spike_at} for ${p.spike_duration}) ends after the scenario's duration (${duration})`);
+      const stages: Stage[] = [];
+      if (at > 0) stages.push({ durationMs: at, target: p.base_vus });
+      stages.push({ durationMs: 0, target: p.spike_vus }, { durationMs: sd, target: p.spike_vus });
+      if (at + sd < d) stages.push({ durationMs: 0, target: p.base_vus }, { durationMs: d - at - sd, target: p.base_vus });
+      return { executor: { type: 'vus', startVus: p.base_vus, stages }, durationMs: d };
+    }
+    case 'stages': {
+      const p = check(loc, S.PROFILES.stages, raw, pp, hint);
+      const stages = stagesOf(p.stages);
+      return { executor: { type: 'vus', startVus: p.start_vus ?? 0, stages }, durationMs: stagesTotal(stages) };
+    }
+    case 'iterations': {
+      const p = check(loc, S.PROFILES.iterations, raw, pp, hint);
+      if (p.iterations !== undefined && p.per_vu_iterations !== undefined) fail(loc, [...pp, 'per_vu_iterations'], 'give either iterations (shared by all VUs) or per_vu_iterations, not both');
+      if (p.iterations === undefined && p.per_vu_iterations === undefined) fail(loc, pp, 'needs iterations (shared by all VUs) or per_vu_iterations');
+      const max = p.max_duration !== undefined ? ms(p.max_duration) : (dur ?? DEFAULT_MAX_DURATION_MS);
+      if (max <= 0) fail(loc, p.max_duration !== undefined ? [...pp, 'max_duration'] : [...path, 'duration'], `must be longer than 0s (got ${show(p.max_duration ?? duration)})`);
+      if (p.iterations !== undefined && p.iterations < p.vus) fail(loc, [...pp, 'iterations'], `is fewer than vus (got ${p.iterations} < ${p.vus}); some VUs would never run — lower vus or use per_vu_iterations`);
+      return {
+        executor: { type: 'iterations', vus: p.vus, iterations: (p.iterations ?? p.per_vu_iterations)!, perVu: p.per_vu_iterations !== undefined, maxDurationMs: max },
+        durationMs: max,
+      };
+    }
+    case 'constant_rate': {
+      const p = check(loc, S.PROFILES.constant_rate, raw, pp, hint);
+      const d = needDuration();
+      const perSec = p.rate * (1000 / timeUnitMs(p.time_unit));
+      return { executor: { type: 'rate', startRatePerSec: perSec, stages: [{ durationMs: d, target: perSec }], ...rateVus(p) }, durationMs: d };
+    }
+    case 'ramping_rate': {
+      const p = check(loc, S.PROFILES.ramping_rate, raw, pp, hint);
+      const scale = 1000 / timeUnitMs(p.time_unit);
+      const stages = stagesOf(p.stages, scale);
+      const durationMs = stagesTotal(stages);
+      if ((p.start_rate ?? 0) === 0 && stages.every((s) => s.target === 0)) fail(loc, [...pp, 'stages'], 'every target is 0: no iteration would ever start');
+      return { executor: { type: 'rate', startRatePerSec: (p.start_rate ?? 0) * scale, stages, ...rateVus(p) }, durationMs };
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Load-time checks of `{{ }}` request templates (issue 3: "a syntax error is a plan
+ * error with a location"). The engine compiles the same text with Handlebars at run
+ * start (src/engine/journey/template.ts); everything that would fail there — syntax, an
+ * unknown helper, an `env.NAME` outside the allow-list — fails here first, at the YAML
+ * node that holds the text.
+ */
+import Handlebars from 'handlebars';
+import { didYouMean } from './units.js';
+
+/**
+ * Helpers a template may call: the engine's (issue 3) plus Handlebars' built-ins. Kept
+ * in step with src/engine/journey/template.ts by test/plan/templates.test.ts.
+ */
+export const TEMPLATE_HELPERS = ['uuid', 'randomInt', 'randomItem', 'randomString', 'now', 'isoDate', 'base64', 'json'] as const;
+const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
+const ALL_HELPERS = new Set<string>([...TEMPLATE_HELPERS, ...BUILTIN_HELPERS]);
+
+/** True when text holds a template expression (otherwise it is sent as-is). */
+export function isDynamic(text: string): boolean {
+  return text.includes('{{');
+}
+
+interface HbNode {
+  type?: string;
+  path?: HbNode;
+  params?: HbNode[];
+  hash?: { pairs?: { value: HbNode }[] };
+  program?: { body?: HbNode[] };
+  inverse?: { body?: HbNode[] };
+  body?: HbNode[];
+  parts?: string[];
+  original?: string;
+  data?: boolean;
+}
+
+/** Short form of a Handlebars parse error (its full text is a multi-line token dump). */
+function parseProblem(err: unknown): string {
+  const msg = String((err as Error)?.message ?? err);
+  const got = /got '([^']+)'/.exec(msg)?.[1];
+  if (got === 'EOF') return 'unexpected end of template (is a {{ or a block left open?)';
+  if (got) return `unexpected ${got === 'INVALID' ? 'character' : `'${got.toLowerCase()}'`} inside {{ }}`;
+  return msg.split('\n')[0].replace(/ - \d+:\d+$/, '');
+}
+
+/**
+ * Checks template text. Returns what is wrong (without location), or undefined when the
+ * text is fine. `env` is the plan's allow-list.
+ */
+export function templateProblem(text: string, env: readonly string[]): string | undefined {
+  if (!isDynamic(text)) return undefined;
+  let ast: HbNode;
+  try {
+    ast = Handlebars.parse(text) as unknown as HbNode;
+  } catch (err) {
+    return `template syntax error: ${parseProblem(err)}`;
+  }
+  let problem: string | undefined;
+  const visit = (n: HbNode | undefined): void => {
+    if (!n || problem) return;
+    if (n.type === 'PathExpression' && !n.data && n.parts?.[0] === 'env') {
+      const name = n.parts[1];
+      if (name === undefined) problem = 'template reads env without a name; write env.NAME';
+      else if (!env.includes(name)) {
+        problem = `template reads env.${name} but ${name} is not in the plan's env: allow-list (${env.length ? `listed: ${env.join(', ')}` : "add env: [" + name + "] to the plan"})`;
+      }
+      return;
+    }
+    const calls = (n.type === 'MustacheStatement' || n.type === 'SubExpression' || n.type === 'BlockStatement') && n.path?.type === 'PathExpression';
+    if (calls && (n.params?.length || n.hash?.pairs?.length || n.type === 'BlockStatement')) {
+      const name = n.path!.original ?? '';
+      if (!ALL_HELPERS.has(name)) {
+        const guess = didYouMean(name, ALL_HELPERS);
+        problem = `unknown template helper '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; helpers: ${[...TEMPLATE_HELPERS, ...BUILTIN_HELPERS].join(', ')}`;
+        return;
+      }
+    } else if (n.path) visit(n.path);
+    for (const p of n.params ?? []) visit(p);
+    for (const p of n.hash?.pairs ?? []) visit(p.value);
+    for (const c of n.body ?? []) visit(c);
+    for (const c of n.program?.body ?? []) visit(c);
+    for (const c of n.inverse?.body ?? []) visit(c);
+  };
+  visit(ast);
+  return problem;
+}
+
+const TEMPLATE_SPAN = /(\{\{[\s\S]*?\}\}\}?)/;
+
+function jsonString(s: string): string {
+  if (!isDynamic(s)) return JSON.stringify(s);
+  // Escape only the literal parts: a template's own quotes (`{{randomItem "a" "b"}}`)
+  // must reach Handlebars unescaped, and its output lands inside the JSON string.
+  return `"${s
+    .split(TEMPLATE_SPAN)
+    .map((seg, i) => (i % 2 === 1 ? seg : JSON.stringify(seg).slice(1, -1)))
+    .join('')}"`;
+}
+
+/**
+ * Serialises a step's `json:` value once, at load. Equal to JSON.stringify except that
+ * `{{ }}` spans inside strings are left verbatim for the engine's template pass.
+ */
+export function jsonBodyText(value: unknown): string {
+  if (typeof value === 'string') return jsonString(value);
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : jsonBodyText(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const parts = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${jsonString(k)}:${jsonBodyText(v)}`);
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
