@@ -3,9 +3,12 @@
  * `regressed` or `improved` only when it is both statistically clear and larger than
  * a practical floor; otherwise `~`. Samples are interval-level (each interval's p95,
  * rps, error rate from the time series), not individual requests, which are
- * autocorrelated. Clarity: a seeded percentile-bootstrap 95% interval of the ratio
- * of medians (head / base) that excludes 1. Floors: |Δ| ≥ 5% and, for latency, ≥ 2 ms.
- * The first interval (warm-up, connection setup) and the last (partial) are dropped.
+ * autocorrelated. Clarity: a seeded percentile-bootstrap interval of the ratio of
+ * medians (head / base), Bonferroni-corrected over the metrics of a scope (95% family
+ * confidence → 99% per metric). Practical floor, tested against the whole interval
+ * (a shifted threshold, as BenchmarkDotNet does): the interval must lie beyond ±5%,
+ * and latency must move by at least 2 ms. The first interval (warm-up, connection
+ * setup) and the last (partial) are dropped.
  */
 import type { Result, ScenarioResult, Stats, TimePoint } from './result-schema.js';
 import { createRng } from '../engine/journey/random.js';
@@ -45,12 +48,6 @@ export interface CompareOptions {
 const METRICS: CompareMetric[] = ['p50', 'p95', 'p99', 'rps', 'error_rate'];
 const MIN_INTERVALS = 5;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 function samplesOf(series: TimePoint[], metric: CompareMetric): number[] {
   const trimmed = series.length > 3 ? series.slice(1, -1) : series;
   const live = trimmed.filter((p) => p.requests > 0);
@@ -70,25 +67,46 @@ function pointOf(s: Stats, metric: CompareMetric): number {
   return s.latency_ms[metric];
 }
 
+/**
+ * Median of a bootstrap resample of `sorted` without sorting: draw n indices, count
+ * them, and walk the counts to the middle (the data is sorted, so index order is
+ * value order). O(n) per resample.
+ */
+function resampleMedian(sorted: number[], counts: Uint32Array, rng: { next(): number }): number {
+  const n = sorted.length;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[Math.floor(rng.next() * n)]++;
+  const lo = (n - 1) >> 1;
+  const hi = n >> 1;
+  let seen = 0;
+  let a = NaN;
+  for (let i = 0; i < n; i++) {
+    seen += counts[i];
+    if (Number.isNaN(a) && seen > lo) a = sorted[i];
+    if (seen > hi) return (a + sorted[i]) / 2;
+  }
+  return a;
+}
+
 /** Percentile-bootstrap interval of median(head)/median(base). */
 export function bootstrapRatio(base: number[], head: number[], opts: { resamples: number; confidence: number; seed: number }): [number, number] | null {
   const rng = createRng(`compare:${opts.seed}`);
+  const b = [...base].sort((x, y) => x - y);
+  const h = [...head].sort((x, y) => x - y);
+  const cb = new Uint32Array(b.length);
+  const ch = new Uint32Array(h.length);
   const ratios: number[] = [];
-  const pick = (xs: number[]) => {
-    const r = new Array<number>(xs.length);
-    for (let i = 0; i < xs.length; i++) r[i] = xs[Math.floor(rng.next() * xs.length)];
-    return median(r);
-  };
   for (let i = 0; i < opts.resamples; i++) {
-    const b = pick(base);
-    const h = pick(head);
-    if (b > 0) ratios.push(h / b);
-    else if (h === 0) ratios.push(1);
+    const mb = resampleMedian(b, cb, rng);
+    const mh = resampleMedian(h, ch, rng);
+    if (mb > 0) ratios.push(mh / mb);
+    else if (mh === 0) ratios.push(1);
   }
   if (ratios.length < opts.resamples / 2) return null;
-  ratios.sort((a, b) => a - b);
-  const lo = ratios[Math.floor(((1 - opts.confidence) / 2) * ratios.length)];
-  const hi = ratios[Math.min(ratios.length - 1, Math.ceil((1 - (1 - opts.confidence) / 2) * ratios.length) - 1)];
+  ratios.sort((x, y) => x - y);
+  const tail = (1 - opts.confidence) / 2;
+  const lo = ratios[Math.floor(tail * ratios.length)];
+  const hi = ratios[Math.min(ratios.length - 1, Math.ceil((1 - tail) * ratios.length) - 1)];
   return [lo, hi];
 }
 
@@ -104,12 +122,16 @@ function compareScope(scope: string, base: Stats & { timeseries: TimePoint[] }, 
       row.note = `too few intervals (${bs.length} vs ${hs.length}; need ${MIN_INTERVALS})`;
       return row;
     }
-    row.interval = bootstrapRatio(bs, hs, { resamples: o.resamples, confidence: o.confidence, seed: seed * 31 + mi });
+    // Bonferroni over the metrics compared in one scope.
+    const confidence = 1 - (1 - o.confidence) / METRICS.length;
+    row.interval = bootstrapRatio(bs, hs, { resamples: o.resamples, confidence, seed: seed * 31 + mi });
     if (!row.interval) return row;
-    const clear = row.interval[0] > 1 || row.interval[1] < 1;
+    const [lo, hi] = row.interval;
+    const clear = lo > 1 || hi < 1;
     const latency = metric !== 'rps' && metric !== 'error_rate';
-    const relative = deltaPct === null ? (h > 0 ? Infinity : 0) : Math.abs(deltaPct);
-    const practical = relative >= o.minRelative && (!latency || Math.abs(h - b) >= o.minAbsoluteMs) && (metric !== 'error_rate' || Math.abs(h - b) >= 0.001);
+    // Symmetric in ratio terms: +5% up, or down to 1/1.05.
+    const beyondFloor = lo > 1 + o.minRelative || hi < 1 / (1 + o.minRelative);
+    const practical = beyondFloor && (!latency || Math.abs(h - b) >= o.minAbsoluteMs) && (metric !== 'error_rate' || Math.abs(h - b) >= 0.001);
     if (clear && practical) {
       const worse = metric === 'rps' ? h < b : h > b;
       row.verdict = worse ? 'regressed' : 'improved';
@@ -138,7 +160,7 @@ export function compareResults(base: Result, head: Result, opts: CompareOptions 
   return {
     rows,
     summary: { regressed, improved, unchanged: rows.length - regressed - improved },
-    method: `Interval-level samples (1 per interval, first and last dropped); ${Math.round(o.confidence * 100)}% percentile-bootstrap interval of the ratio of medians (${o.resamples} resamples, seeded); flagged only when the interval excludes 1 and the change is at least ${Math.round(o.minRelative * 100)}% and ${o.minAbsoluteMs} ms for latency.`,
+    method: `Interval-level samples (one per interval; first and last dropped). Percentile-bootstrap interval of the ratio of medians head/base (${o.resamples} seeded resamples) at ${Math.round(o.confidence * 100)}% confidence per scope, Bonferroni-corrected over ${METRICS.length} metrics. Flagged only when the whole interval lies beyond ±${Math.round(o.minRelative * 100)}% and, for latency, the change is at least ${o.minAbsoluteMs} ms; otherwise ~.`,
     ...(opts.baseLabel ? { baseLabel: opts.baseLabel } : {}),
   };
 }
