@@ -120,7 +120,8 @@ export function viewModel(result: Result, opts: { comparison?: Comparison; title
     events: result.events.map((e) => ({ t: `${e.t.toFixed(1)}s`, type: e.type, message: e.message, ...(e.worker ? { worker: e.worker } : {}) })),
     lag: result.generator_lag_ms ? `p50 ${f(result.generator_lag_ms.p50)} ms, p99 ${f(result.generator_lag_ms.p99)} ms, max ${f(result.generator_lag_ms.max)} ms` : undefined,
     comparison: opts.comparison,
-    runUrl: result.run.git?.run_url,
+    // Only http(s) links: a result file is input, and javascript: URLs run on click.
+    runUrl: /^https?:\/\//i.test(result.run.git?.run_url ?? '') ? result.run.git!.run_url : undefined,
     sha: result.run.git?.sha?.slice(0, 7),
   };
 }

@@ -1,0 +1,115 @@
+/**
+ * Issue 6 acceptance 1–2: the HTML report of a real run opens in headless Chromium
+ * with no console errors and every chart drawn (a screenshot goes to docs/), it is
+ * self-contained (every network request blocked), and strings from the plan, the
+ * target and responses cannot run script.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startDemoTarget } from '../../src/demo/target.js';
+import { runPlan } from '../../src/runner.js';
+import { renderHtml } from '../../src/report/render.js';
+import { compareResults } from '../../src/report/compare.js';
+import { launchChromium } from '../browser.js';
+import { planFrom, tempDir, ROOT } from '../helpers.js';
+import { syntheticResult } from './synthetic.js';
+
+let browser: Browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(() => browser.close());
+
+/** Opens an HTML file with every network request refused; returns the page and its errors. */
+async function open(html: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+  const file = join(tempDir(), 'report.html');
+  writeFileSync(file, html);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file://')) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  await page.goto(`file://${file}`);
+  return { page, errors, requests };
+}
+
+test('the report of a real run: no console errors, every chart drawn, self-contained', async () => {
+  const target = await startDemoTarget({ port: 0, quiet: true });
+  let result;
+  try {
+    const plan = planFrom(`
+name: report-run
+target: ${target.url}
+scenarios:
+  browse:
+    duration: 4s
+    profile: { type: ramp_up, start_vus: 2, end_vus: 8 }
+    think_time: 20ms
+    steps:
+      - { name: users, method: GET, url: /api/users }
+      - { name: flaky, method: GET, url: "/flaky?fail=0.1" }
+  orders:
+    duration: 4s
+    profile: { type: constant_rate, rate: 50, pre_allocated_vus: 5, max_vus: 10 }
+    steps:
+      - { name: order, method: POST, url: /api/orders, json: { item: widget } }
+thresholds:
+  - "p95 < 1000"
+  - "error_rate < 0.5"
+`);
+    result = await runPlan(plan);
+  } finally {
+    await target.close();
+  }
+  const base = syntheticResult({ seed: 'shot-base', names: { scenario: 'browse', step: 'users' } });
+  const html = renderHtml(result, { comparison: compareResults(base, result) });
+  const { page, errors, requests } = await open(html);
+  try {
+    for (const chart of ['rps', 'latency', 'errors', 'vus', 'histogram']) {
+      const drawn = await page.$eval(`svg[data-chart="${chart}"]`, (svg) => ({
+        marks: svg.querySelectorAll('path, rect').length,
+        width: svg.getBoundingClientRect().width,
+        height: svg.getBoundingClientRect().height,
+        pathLength: [...svg.querySelectorAll('path')].reduce((a, p) => a + (p.getAttribute('d')?.length ?? 0), 0),
+      }));
+      assert.ok(drawn.width > 100 && drawn.height > 100, `${chart} has a size`);
+      assert.ok(drawn.marks > 0, `${chart} has marks`);
+      if (chart !== 'histogram') assert.ok(drawn.pathLength > 20, `${chart} draws a line`);
+    }
+    assert.equal(await page.textContent('[data-field="requests"]'), String(result.summary.requests));
+    assert.deepEqual(errors, [], 'no console or page errors');
+    assert.deepEqual(requests, [], 'no network requests: the report is self-contained');
+    await page.screenshot({ path: join(ROOT, 'docs', 'report-screenshot.png') });
+  } finally {
+    await page.close();
+  }
+});
+
+test('strings from the plan, the target and responses are escaped: no script runs', async () => {
+  const evil = '<script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=2">';
+  const r = syntheticResult({ seed: 'xss', names: { scenario: `s${evil}`, step: `step${evil}`, message: `body ${evil}`, event: `event ${evil}`, worker: `w${evil}` } });
+  r.plan.name = `plan${evil}`;
+  r.thresholds[0].expression = `p95 < 500 ${evil}`;
+  r.run.git = { run_url: 'javascript:window.__pwned=3', sha: evil };
+  const { page, errors } = await open(renderHtml(r, { comparison: compareResults(r, r), title: `title ${evil}` }));
+  try {
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'no injected script ran');
+    assert.equal(await page.$$eval('img', (imgs) => imgs.length), 0, 'no injected element exists');
+    assert.equal(await page.$$eval('a[href^="javascript:"]', (a) => a.length), 0, 'no javascript: links');
+    const text = await page.textContent('body');
+    assert.ok(text?.includes('<script>window.__pwned=1</script>'), 'the text shows literally');
+    assert.deepEqual(errors.filter((e) => !/Content Security Policy|javascript:/.test(e)), []);
+  } finally {
+    await page.close();
+  }
+});
