@@ -2,7 +2,10 @@
 // The one script that rebuilds dist/ from src/ (CI fails when dist/ is stale).
 // dist/index.js — the Action (one ESM bundle, node24 runtime); dist/cli.js — the `loadtest` CLI.
 import { build } from 'esbuild';
-import { rmSync, mkdirSync } from 'node:fs';
+import { rmSync, mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
@@ -18,3 +21,18 @@ const common = {
 };
 await build({ ...common, entryPoints: ['src/action/index.ts'], outfile: 'dist/index.js' });
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' });
+
+// The result JSON Schema, generated from the zod Result (one source of truth).
+const tmp = mkdtempSync(join(tmpdir(), 'lt-schema-'));
+await build({ ...common, banner: {}, entryPoints: ['src/report/result-schema.ts'], outfile: join(tmp, 'schema.mjs') });
+const { Result } = await import(pathToFileURL(join(tmp, 'schema.mjs')).href);
+const { z } = await import('zod');
+const schema = {
+  $id: 'https://github.com/org/loadtest-action/schema/result.schema.json',
+  title: 'loadtest-action result',
+  description: 'The versioned result of a load test run (src/report/result-schema.ts). Latency in ms, rates 0..1.',
+  ...z.toJSONSchema(Result, { target: 'draft-2020-12' }),
+};
+mkdirSync('schema', { recursive: true });
+writeFileSync('schema/result.schema.json', JSON.stringify(schema, null, 2) + '\n');
+rmSync(tmp, { recursive: true, force: true });

@@ -8,6 +8,8 @@ export const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.js')).command,
   validate: async () => (await import('./validate.js')).command,
   demo: async () => (await import('./demo.js')).command,
+  report: async () => (await import('./report.js')).command,
+  compare: async () => (await import('./compare.js')).command,
   'demo-target': async () => (await import('./demo-target.js')).command,
   coordinator: async () => (await import('./coordinator.js')).command,
   worker: async () => (await import('./worker.js')).command,

@@ -1,0 +1,38 @@
+/** `loadtest report result.json --format html|md|junit|json [-o FILE] [--baseline base.json]`. */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from '../command.js';
+import { parseCommandArgs } from '../args.js';
+import { LtError, UsageError } from '../../errors.js';
+import { readResultFile } from '../../report/load-result.js';
+import { render, type Format } from '../../report/render.js';
+import { compareResults } from '../../report/compare.js';
+
+const FORMATS: Format[] = ['html', 'md', 'junit', 'json'];
+
+export const command: Command = {
+  name: 'report',
+  summary: 'Render a result JSON as HTML, Markdown, JUnit XML or JSON',
+  usage: `Usage: loadtest report <result.json> [--format html|md|junit|json] [-o FILE] [--baseline base.json]
+
+Renders the result (default: html) to FILE or standard output. With --baseline, the
+HTML and Markdown outputs include the statistical comparison with that result.
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs('report', argv, { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' }, baseline: { type: 'string' } });
+    if (positionals.length !== 1) throw new UsageError(`report takes exactly one result file (got ${positionals.length})`);
+    const format = (values.format ?? 'html') as Format;
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${values.format}')`);
+    const result = readResultFile(resolve(io.cwd, positionals[0]));
+    const comparison = values.baseline ? compareResults(readResultFile(resolve(io.cwd, values.baseline as string)), result) : undefined;
+    const text = render(result, format, { comparison });
+    if (values.out) {
+      try {
+        writeFileSync(resolve(io.cwd, values.out as string), text);
+      } catch (err) {
+        throw new LtError('LT_ERR_IO', `cannot write ${values.out}: ${(err as Error).message}`, { cause: err });
+      }
+    } else io.stdout.write(text);
+    return 0;
+  },
+};
