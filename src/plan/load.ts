@@ -11,6 +11,7 @@ import { planHash } from './hash.js';
 import { Locator } from './locate.js';
 import { resolvePlan } from './resolve.js';
 import type { Plan } from './types.js';
+import { applyWeights } from './weights.js';
 
 export { planHash } from './hash.js';
 
@@ -47,7 +48,7 @@ export function loadPlan(text: string, file: string, opts: LoadOptions = {}): Pl
     // e.g. an alias bomb (maxAliasCount) or an alias to an undefined anchor.
     throw new PlanError(`${file}:1:1: YAML error: ${yamlMessage((err as Error).message)}`, { location: { file, line: 1, col: 1 }, cause: err });
   }
-  const plan = resolvePlan(loc, raw, file, { env: opts.env ?? {}, baseDir: opts.baseDir ?? dirname(resolve(file)) });
+  const plan = applyWeights(resolvePlan(loc, raw, file, { env: opts.env ?? {}, baseDir: opts.baseDir ?? dirname(resolve(file)) }));
   return { ...plan, hash: planHash(plan) };
 }
 

@@ -91,6 +91,13 @@ function readThreshold(loc: Locator, raw: unknown, path: Path, scopes: Map<strin
   return t;
 }
 
+/** Common misplacements inside a scenario: profile fields and step fields. */
+function scenarioKeyHint(key: string): string | undefined {
+  if (key === 'type' || Object.values(S.PROFILES).some((p) => key in p.shape)) return `'${key}' belongs under profile:, e.g. profile: { type: constant, vus: 10 }`;
+  if (key in S.requestStep.shape) return `'${key}' belongs to a step under steps:`;
+  return undefined;
+}
+
 function readTarget(loc: Locator, target: string | undefined): string | undefined {
   if (target === undefined) return undefined;
   let u: URL | undefined;
@@ -106,7 +113,7 @@ function readTarget(loc: Locator, target: string | undefined): string | undefine
 /** Resolves a parsed document into a Plan (without `hash`). */
 export function resolvePlan(loc: Locator, raw: unknown, file: string, opts: ResolveOptions): Omit<Plan, 'hash'> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(loc, [], `a plan must be a YAML map with at least 'scenarios' (got ${show(raw)})`);
-  const r = check(loc, S.plan, raw, []);
+  const r = check(loc, S.plan, raw, [], (key) => (key in S.scenario.shape ? `'${key}' belongs to a scenario: scenarios: { <name>: { ${key}: … } }` : undefined));
   const target = readTarget(loc, r.target);
   const env = r.env ?? [];
   const envValues: Record<string, string> = {};
@@ -130,7 +137,7 @@ export function resolvePlan(loc: Locator, raw: unknown, file: string, opts: Reso
   const scopes = new Map<string, StepScope>();
   const scenarios: Scenario[] = Object.entries(r.scenarios).map(([name, rawScenario]) => {
     const path: Path = ['scenarios', name];
-    const sc = check(loc, S.scenario, rawScenario, path);
+    const sc = check(loc, S.scenario, rawScenario, path, scenarioKeyHint);
     const { executor, durationMs } = resolveProfile(loc, sc.profile, sc.duration, path);
     const scope = newStepScope();
     const steps = reader.steps(sc.steps, [...path, 'steps'], scope);
@@ -146,7 +153,7 @@ export function resolvePlan(loc: Locator, raw: unknown, file: string, opts: Reso
       startTimeMs: sc.start_time !== undefined ? ms(sc.start_time) : 0,
       durationMs,
       gracefulStopMs: sc.graceful_stop !== undefined ? ms(sc.graceful_stop) : PLAN_DEFAULTS.gracefulStopMs,
-      weight: sc.weight ?? 1,
+      ...(sc.weight !== undefined ? { weight: sc.weight } : {}),
       cookies: sc.cookies ?? 'per_vu',
       onCheckFailure: sc.on_check_failure ?? 'continue',
       executor,

@@ -147,8 +147,11 @@ export interface Scenario {
   /** Active duration (stages sum, or iterations' max duration). */
   durationMs: number;
   gracefulStopMs: number;
-  /** Relative share when VUs/arrivals are split by weight. */
-  weight: number;
+  /**
+   * Set when the plan gives one: scenarios with the same profile that all set a
+   * weight share that profile's VUs or arrivals in proportion (see weights.ts).
+   */
+  weight?: number;
   /** Pause after each iteration (seed semantics). */
   thinkTime?: ThinkTime;
   cookies: 'per_vu' | 'per_iteration' | 'off';

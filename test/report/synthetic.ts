@@ -32,7 +32,7 @@ function series(rng: Rng, o: Required<Pick<SyntheticOptions, 'intervals' | 'late
     const rps = Math.max(1, o.rps * (1 + o.cv * 0.3 * rng.normal()));
     const requests = Math.round(rps);
     const errors = rng.next() < 0.05 ? 1 : 0;
-    return { t: i, requests, rps: requests, errors, errors_by_class: errors ? { http_5xx: errors } : {}, active_vus: 50, dropped_iterations: 0, iterations: requests, checks_failed: 0, p50: p95 * 0.4, p90: p95 * 0.85, p95, p99: p95 * 1.4, max: p95 * 2, mean: p95 * 0.5 };
+    return { t: i, requests, rps: requests, errors, errors_by_class: (errors ? { http_5xx: errors } : {}) as Record<string, number>, active_vus: 50, dropped_iterations: 0, iterations: requests, checks_failed: 0, p50: p95 * 0.4, p90: p95 * 0.85, p95, p99: p95 * 1.4, max: p95 * 2, mean: p95 * 0.5 };
   });
 }
 
@@ -43,7 +43,7 @@ function statsOf(ts: TimePoint[]): Stats {
   const lat = { min: m('p50') * 0.2, mean: m('mean'), p50: m('p50'), p90: m('p90'), p95: m('p95'), p99: m('p99'), p99_9: m('p99') * 1.2, max: Math.max(...ts.map((p) => p.max)) };
   return {
     requests, errors, error_rate: requests ? errors / requests : 0, rps: requests / ts.length, iterations: requests, dropped_iterations: 0, bytes_in: requests * 100, bytes_out: requests * 50,
-    checks: { passes: requests, fails: 0, rate: 1 }, status: { '200': requests - errors, ...(errors ? { '500': errors } : {}) }, errors_by_class: errors ? { http_5xx: errors } : {},
+    checks: { passes: requests, fails: 0, rate: 1 }, status: { '200': requests - errors, ...(errors ? { '500': errors } : {}) } as Record<string, number>, errors_by_class: (errors ? { http_5xx: errors } : {}) as Record<string, number>,
     latency_ms: lat, service_ms: lat,
   };
 }
