@@ -226,8 +226,9 @@ export class VirtualUser {
         passed += Object.keys(r.values).length;
       }
       if (passed || failures.length) rt.recorder.checks(key, passed, failures.length);
-      if (failures.length && !errorClass) {
-        errorClass = 'check_failed';
+      if (failures.length) {
+        // An HTTP error keeps its class; the failed checks say why, in either case.
+        errorClass ??= 'check_failed';
         message = failures.map((f) => f.message).join('; ');
       }
       if (failures.length && rt.scenario.onCheckFailure === 'stop_iteration') state.stop = true;
