@@ -8,6 +8,7 @@
  * The error of one sample is at most delay/2 (when the path is fully asymmetric), so
  * of several probes we keep the one with the smallest delay, as NTP's clock filter does.
  */
+import { performance } from 'node:perf_hooks';
 
 /** One probe's four timestamps, epoch ms; t0/t3 on the worker clock, t1/t2 on the coordinator's. */
 export interface ClockProbe {
@@ -38,4 +39,14 @@ export function estimateOffset(probes: ClockProbe[]): ClockEstimate {
     if (s.rttMs < best.rttMs) best = s;
   }
   return { offsetMs: best.offsetMs, rttMs: best.rttMs, samples: probes.length };
+}
+
+/**
+ * Epoch ms with sub-millisecond resolution (`Date.now()` is whole ms, which alone
+ * puts ±0.5 ms into every probe timestamp). Anchored to the wall clock at process
+ * start and advanced by the monotonic clock, so a wall-clock step mid-run cannot
+ * bend it; slew between registration and start (seconds) is negligible.
+ */
+export function preciseNowMs(): number {
+  return performance.timeOrigin + performance.now();
 }

@@ -19,6 +19,7 @@ import { buildResult } from '../report/build-result.js';
 import type { Result } from '../report/result-schema.js';
 import { evaluateLive, viewOfAccumulator } from '../thresholds/evaluate.js';
 import { initialWeights, planPeakVus, redistribute, sharesOf } from './assignment.js';
+import { preciseNowMs } from './clock.js';
 import { createClusterMetrics, type RunState } from './cluster-metrics.js';
 import type { Command, MessageOf, WorkerMessage } from './protocol.js';
 import type { CoordinatorTransport, Verdict } from './transport.js';
@@ -51,8 +52,19 @@ export interface CoordinatorOptions {
   onListening?: () => void;
   /** Exposition for the relay's /metrics (wired by the caller; see cluster-metrics.ts). */
   onMetrics?: (expose: () => Promise<{ contentType: string; body: string }>) => void;
+  /**
+   * Receives a handle to report a worker gone before its heartbeats time out (a
+   * local cluster sees its child process exit: no reason to wait 3 s).
+   */
+  onControl?: (control: CoordinatorControl) => void;
   runId?: string;
   nowMs?: () => number;
+}
+
+/** Out-of-band signals into a running coordinator. */
+export interface CoordinatorControl {
+  /** The worker is known to be gone (e.g. its process exited); ignored once it has sent its result. */
+  workerGone(workerId: string, reason: string): void;
 }
 
 /** Per-worker detail beside the Result (tests and the CLI's final lines). */
@@ -104,7 +116,7 @@ class Coordinator {
   private readonly lastLate = new Map<string, RunEvent>();
 
   constructor(private readonly opts: CoordinatorOptions) {
-    this.now = opts.nowMs ?? Date.now;
+    this.now = opts.nowMs ?? preciseNowMs;
     this.log = opts.log ?? (() => undefined);
     this.minWorkers = opts.minWorkers ?? opts.workers;
     this.intervalMs = opts.intervalMs ?? 1000;
@@ -130,8 +142,8 @@ class Coordinator {
 
   // ── messages ──────────────────────────────────────────────────────────────
 
-  private onMessage(msg: WorkerMessage): Verdict {
-    const t1 = this.now();
+  private onMessage(msg: WorkerMessage, receivedAgoMs = 0): Verdict {
+    const t1 = this.now() - receivedAgoMs;
     if (msg.type === 'register') return this.onRegister(msg, t1);
     const w = this.workers.get(msg.workerId);
     if (!w) return { refuse: `unknown worker '${msg.workerId}': register first` };
@@ -344,13 +356,20 @@ class Coordinator {
       state: () => this.state,
     });
     this.opts.onMetrics?.(metrics.expose);
+    this.opts.onControl?.({
+      workerGone: (id, reason) => {
+        const w = this.workers.get(id);
+        if (w && w.status === 'running') this.markGone(w, 'lost', `worker ${id} is gone: ${reason}`);
+        else if (w && (w.status === 'registered' || w.status === 'ready')) this.markGone(w, 'failed', `worker ${id} is gone before the start: ${reason}`);
+      },
+    });
     const onSignal = () => {
       if (this.state === 'registering') this.wake();
       else this.abort(`aborted: ${signal?.reason instanceof Error ? signal.reason.message : 'signal'}`, true);
     };
     signal?.addEventListener('abort', onSignal, { once: true });
     try {
-      await transport.start((m) => this.onMessage(m));
+      await transport.start((m, ago) => this.onMessage(m, ago));
       this.opts.onListening?.();
       const waitMs = this.opts.waitMs ?? 60_000;
       const ready = () => [...this.workers.values()].filter((w) => w.status === 'ready');

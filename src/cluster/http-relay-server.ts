@@ -18,6 +18,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { LtError } from '../errors.js';
 import { parseWorkerMessage, type Command, type WorkerMessage } from './protocol.js';
 import { bearerOf, tokenMatches } from './token.js';
@@ -82,7 +83,7 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  async function onMessages(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function onMessages(req: IncomingMessage, res: ServerResponse, arrivedMono: number): Promise<void> {
     let msgs: WorkerMessage[];
     try {
       const raw = JSON.parse(await readBody(req)) as unknown;
@@ -93,7 +94,7 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
       return json(res, 400, { error: why });
     }
     for (const msg of msgs) {
-      const verdict = handler!(msg);
+      const verdict = handler!(msg, performance.now() - arrivedMono);
       if (verdict && 'refuse' in verdict) {
         log(`relay: refused worker '${msg.workerId}' (${peer(req)}): ${verdict.refuse}`);
         return json(res, 409, { refused: verdict.refuse });
@@ -130,13 +131,14 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivedMono = performance.now();
     const u = new URL(req.url ?? '/', 'http://relay');
     if (!tokenMatches(opts.token, bearerOf(req.headers.authorization))) {
       log(`relay: refused ${req.method} ${u.pathname} from ${peer(req)}: ${req.headers.authorization ? 'wrong token' : 'no token'} (401)`);
       res.setHeader('www-authenticate', 'Bearer realm="loadtest relay"');
       return json(res, 401, { error: 'missing or wrong bearer token' });
     }
-    if (req.method === 'POST' && u.pathname === '/v1/messages') return onMessages(req, res);
+    if (req.method === 'POST' && u.pathname === '/v1/messages') return onMessages(req, res, arrivedMono);
     if (req.method === 'GET' && u.pathname === '/v1/commands') return onCommands(req, res, u.searchParams);
     if (req.method === 'GET' && u.pathname === '/metrics' && opts.metrics) {
       const m = await opts.metrics();

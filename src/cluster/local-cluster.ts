@@ -17,7 +17,7 @@ import type { Snapshot } from '../metrics/types.js';
 import { loadPlan } from '../plan/load.js';
 import { applyOverrides, type PlanOverrides } from '../plan/overrides.js';
 import type { Result } from '../report/result-schema.js';
-import { runCoordinator, type CoordinatorOutcome } from './coordinator.js';
+import { runCoordinator, type CoordinatorControl, type CoordinatorOutcome } from './coordinator.js';
 import { createHttpRelayServer } from './http-relay-server.js';
 import { newToken } from './token.js';
 
@@ -84,6 +84,7 @@ export async function runDistributedLocalDetailed(planPath: string, opts: LocalC
   };
   process.once('exit', killAll);
   const { command, args } = workerCommand();
+  let control: CoordinatorControl | undefined;
   const spawnWorkers = () => {
     for (let i = 0; i < opts.workers; i++) {
       const id = `w${i + 1}`;
@@ -100,7 +101,10 @@ export async function runDistributedLocalDetailed(planPath: string, opts: LocalC
       child.stderr!.on('data', relayLines(''));
       child.on('exit', (code, sig) => {
         children.delete(child);
-        if (code !== 0) log(`[${id}] worker process exited (${sig ?? `code ${code}`})`);
+        const how = sig ?? `code ${code}`;
+        if (code !== 0) log(`[${id}] worker process exited (${how})`);
+        // The OS tells us at once; heartbeats would take 3 s (ignored after its result).
+        control?.workerGone(id, `process exited (${how})`);
       });
       opts.onWorker?.(i, child);
     }
@@ -119,6 +123,7 @@ export async function runDistributedLocalDetailed(planPath: string, opts: LocalC
       log,
       onProgress: opts.onSnapshot,
       onMetrics: (e) => (expose = e),
+      onControl: (c) => (control = c),
       onListening: () => {
         opts.onRelay?.(relay.url, token);
         spawnWorkers();

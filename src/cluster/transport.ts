@@ -31,8 +31,12 @@ export const LIVE_CAPS: TransportCaps = Object.freeze({ live: true, heartbeatMs:
 /** The coordinator's verdict on one message: nothing (accepted) or a refusal the sender will see. */
 export type Verdict = void | { refuse: string };
 
-/** Called for every valid message, in the order each worker sent them. */
-export type MessageHandler = (msg: WorkerMessage) => Verdict;
+/**
+ * Called for every valid message, in the order each worker sent them. `receivedAgoMs`
+ * is how long before this call the message reached the transport (request arrival,
+ * before body parsing and validation), so clock probes are timestamped at arrival.
+ */
+export type MessageHandler = (msg: WorkerMessage, receivedAgoMs?: number) => Verdict;
 
 /** The coordinator's side. */
 export interface CoordinatorTransport {

@@ -18,7 +18,7 @@ import { startRun } from '../engine/run.js';
 import type { EngineResult, RunHandle, Shard } from '../engine/types.js';
 import { loadPlan } from '../plan/load.js';
 import { applyOverrides } from '../plan/overrides.js';
-import { estimateOffset, type ClockEstimate, type ClockProbe } from './clock.js';
+import { estimateOffset, preciseNowMs, type ClockEstimate, type ClockProbe } from './clock.js';
 import { Outbox } from './outbox.js';
 import type { Capacity, Command, CommandOf } from './protocol.js';
 import type { WorkerTransport } from './transport.js';
@@ -34,7 +34,7 @@ export interface WorkerOptions {
   planHash?: string;
   /** This machine's clock, epoch ms (tests skew it). Default Date.now. */
   nowMs?: () => number;
-  /** Clock probes at registration (default 5; the min-RTT one is kept). */
+  /** Clock probes at registration (default 8; the min-RTT one is kept). */
   probes?: number;
   /** Environment for the plan's `env:` allow-list. */
   env?: Record<string, string | undefined>;
@@ -102,7 +102,7 @@ class Commands {
 /** Runs one worker to the end of the run. Throws LtError on refusal or relay failure. */
 export async function runWorker(opts: WorkerOptions): Promise<WorkerOutcome> {
   const workerId = opts.workerId ?? `${hostname().replace(/[^A-Za-z0-9._:@-]/g, '-')}-${process.pid}`;
-  const local = opts.nowMs ?? Date.now;
+  const local = opts.nowMs ?? preciseNowMs;
   const log = opts.log ?? (() => undefined);
   const { transport } = opts;
   const capacity: Capacity = { ...defaultCapacity(), ...opts.capacity };
@@ -150,7 +150,12 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerOutcome> {
       check();
       throw new LtError('LT_ERR_CLUSTER', opts.signal?.aborted ? 'stopped before the coordinator answered' : 'the coordinator never answered the registration');
     }
-    for (let i = 1; i < (opts.probes ?? 5); i++) await probeOnce(false);
+    // Spaced probes: the first ones meet a process still warming up (JIT, module
+    // loading); the min-RTT filter then picks a quiet one.
+    for (let i = 1; i < (opts.probes ?? 8); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      await probeOnce(false);
+    }
     const clock = estimateOffset(probes);
     const nowMs = () => local() + clock.offsetMs;
     outbox.push({ v: 1, type: 'ready', workerId, clockOffsetMs: clock.offsetMs, rttMs: clock.rttMs });

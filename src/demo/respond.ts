@@ -76,3 +76,27 @@ export function numParam(q: URLSearchParams, name: string, dflt: number, min: nu
   const n = Number(raw);
   return Number.isFinite(n) ? Math.min(Math.max(min, n), max) : dflt;
 }
+
+/** A route: answers now (void) or later (a promise). */
+export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * Wraps a route so a throw or rejection becomes a 500 JSON answer (or a destroyed
+ * socket once headers went out) instead of an uncaught exception that would take
+ * the whole target — and the load test using it — down. `report` hears about it.
+ */
+export function guardRoute(route: Route, report?: (req: IncomingMessage, err: unknown) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    report?.(req, err);
+    if (res.headersSent) res.destroy();
+    else sendJson(res, 500, { error: 'demo target internal error' });
+  };
+  return (req, res) => {
+    try {
+      const pending = route(req, res);
+      if (pending) pending.catch((err: unknown) => fail(req, res, err));
+    } catch (err) {
+      fail(req, res, err);
+    }
+  };
+}

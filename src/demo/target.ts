@@ -12,9 +12,11 @@
  * - `/stall?every=E&for=F` → a global stall: in the last F ms (default 500) of every
  *   E ms window (default 2000) since the server started, responses are held until the
  *   window ends; header `x-stall-wait-ms` says how long this one was held
- * - `/latency?ladder=10x50,30x40,…` → known delays cycling per ladder (latency-ladder.ts)
+ * - `/latency?ladder=10x50,30x40,…` → known delays cycling per ladder (latency-ladder.ts);
+ *   `/latency?ms=N` is a fixed N ms
  * - `/status/:code` (200..599); `/bytes?n=N` → N bytes streamed in 64 KiB chunks
  * - `/redirect?to=/x&status=302`; `/headers` → request headers; `/echo` → {method, content_type, body}
+ * - `/memory` → the target process's rss/heap/external bytes
  * - `/cookies/set?name=&value=&path=&domain=&max_age=&expires=&secure&httponly&samesite=`
  *   sets one cookie; `/cookies` and `/cookies/<anything>` → `{cookies, header}` received
  * - `/api/users`, `POST /api/orders` (201), `POST /api/checkout`, `/api/reports/summary` (5–20 ms)
@@ -24,7 +26,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { LtError } from '../errors.js';
 import { LadderBook, MAX_LADDER_DELAY_MS } from './latency-ladder.js';
-import { numParam, readBody, requestCookies, sendJson, sendText } from './respond.js';
+import { guardRoute, numParam, readBody, requestCookies, sendJson, sendText } from './respond.js';
 import { Shop } from './shop.js';
 
 /** A running demo target. */
@@ -69,9 +71,11 @@ export async function startDemoTarget(opts: DemoTargetOptions = {}): Promise<Dem
   };
 
   const route = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://demo.invalid');
-    const p = url.pathname;
-    const q = url.searchParams;
+    // Split by hand: WHATWG URL parsing costs more than the fast routes themselves.
+    const raw = req.url ?? '/';
+    const qi = raw.indexOf('?');
+    const p = qi < 0 ? raw : raw.slice(0, qi);
+    const q = new URLSearchParams(qi < 0 ? '' : raw.slice(qi + 1));
     if (p.startsWith('/shop/')) return shop.handle(req, res, p);
     if (p.startsWith('/cookies/') && p !== '/cookies/set') return echoCookies(req, res);
     switch (p) {
@@ -95,7 +99,8 @@ export async function startDemoTarget(opts: DemoTargetOptions = {}): Promise<Dem
         return waitMs > 0 ? later(waitMs, reply) : reply();
       }
       case '/latency': {
-        const delay = ladders.next(q.get('ladder') ?? '10');
+        // `?ms=N` is the one-step ladder `N` (a fixed, known latency).
+        const delay = ladders.next(q.get('ladder') ?? q.get('ms') ?? '10');
         if (typeof delay !== 'number') return sendJson(res, 400, delay);
         return later(delay, () => sendJson(res, 200, `{"delay_ms":${delay}}`, { 'x-delay-ms': String(delay) }));
       }
@@ -104,11 +109,18 @@ export async function startDemoTarget(opts: DemoTargetOptions = {}): Promise<Dem
       case '/redirect': {
         const to = q.get('to') ?? '/fast';
         if (!isSafeRedirect(to)) return sendJson(res, 400, { error: `redirect target '${to}' must be a path (/x) or a loopback http(s) URL` });
-        res.writeHead(Math.floor(numParam(q, 'status', 302, 300, 308)), { location: to, 'content-length': 0 });
+        // Header values must be Latin-1; percent-encode anything else rather than throw.
+        const location = /[^\x21-\x7e]/.test(to) ? encodeURI(to) : to;
+        res.writeHead(Math.floor(numParam(q, 'status', 302, 300, 308)), { location, 'content-length': 0 });
         return void res.end();
       }
       case '/headers':
         return sendJson(res, 200, req.headers);
+      case '/memory': {
+        // The target's own footprint, so a test can show a large body is streamed.
+        const m = process.memoryUsage();
+        return sendJson(res, 200, { rss_bytes: m.rss, heap_used_bytes: m.heapUsed, external_bytes: m.external, array_buffers_bytes: m.arrayBuffers });
+      }
       case '/echo':
         return readBody(req).then((body) => sendJson(res, 200, { method: req.method, content_type: req.headers['content-type'] ?? null, body }));
       case '/cookies':
@@ -133,19 +145,7 @@ export async function startDemoTarget(opts: DemoTargetOptions = {}): Promise<Dem
     }
   };
 
-  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
-    if (!opts.quiet) process.stderr.write(`demo target: ${req.method} ${req.url}: ${(err as Error)?.message ?? err}\n`);
-    if (res.headersSent) res.destroy();
-    else sendJson(res, 500, { error: 'demo target internal error' });
-  };
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
-    try {
-      const pending = route(req, res);
-      if (pending) pending.catch((err: unknown) => fail(req, res, err));
-    } catch (err) {
-      fail(req, res, err);
-    }
-  };
+  const handler = guardRoute(route, opts.quiet ? undefined : (req, err) => process.stderr.write(`demo target: ${req.method} ${req.url}: ${(err as Error)?.message ?? err}\n`));
 
   const requested = opts.host ?? '127.0.0.1';
   const loopbackV4 = requested === '127.0.0.1' || requested === 'localhost';

@@ -35,12 +35,19 @@ interface HbNode {
 }
 
 /** Short form of a Handlebars parse error (its full text is a multi-line token dump). */
-function parseProblem(err: unknown): string {
+function parseProblem(err: unknown, text: string): string {
   const msg = String((err as Error)?.message ?? err);
+  const lastOpen = text.lastIndexOf('{{');
+  if (lastOpen >= 0 && !text.includes('}}', lastOpen)) return `a {{ is not closed (at character ${lastOpen + 1})`;
   const got = /got '([^']+)'/.exec(msg)?.[1];
-  if (got === 'EOF') return 'unexpected end of template (is a {{ or a block left open?)';
-  if (got) return `unexpected ${got === 'INVALID' ? 'character' : `'${got.toLowerCase()}'`} inside {{ }}`;
-  return msg.split('\n')[0].replace(/ - \d+:\d+$/, '');
+  if (!got) return msg.split('\n')[0].replace(/ - \d+:\d+$/, '');
+  const lineNo = Number(/on line (\d+)/.exec(msg)?.[1] ?? 1);
+  const caret = msg.split('\n').find((l) => /^-*\^$/.test(l));
+  const where = caret ? ` at ${lineNo > 1 ? `line ${lineNo}, ` : ''}character ${caret.length}` : '';
+  if (got === 'EOF') return `unexpected end of template (a {{#block}} is not closed with {{/block}})`;
+  if (got === 'INVALID') return `unexpected character inside {{ }}${where}`;
+  if (got === 'CLOSE') return `incomplete expression before }}${where}`;
+  return `unexpected '${got.toLowerCase()}' inside {{ }}${where}`;
 }
 
 /**
@@ -53,7 +60,7 @@ export function templateProblem(text: string, env: readonly string[]): string | 
   try {
     ast = Handlebars.parse(text) as unknown as HbNode;
   } catch (err) {
-    return `template syntax error: ${parseProblem(err)}`;
+    return `template syntax error: ${parseProblem(err, text)}`;
   }
   let problem: string | undefined;
   const visit = (n: HbNode | undefined): void => {

@@ -65,5 +65,9 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
       best = c;
     }
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  if (best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3))) return best;
+  // Otherwise a word that extends a candidate (jsonpath → json, timeout_ms → timeout).
+  const w = word.toLowerCase();
+  for (const c of candidates) if (c.length >= 3 && (w.startsWith(c.toLowerCase()) || c.toLowerCase().startsWith(w)) && w.length >= 3) return c;
+  return undefined;
 }

@@ -57,10 +57,11 @@ function opOf(raw: string): ThresholdOp {
 }
 
 /** Rejects values that cannot be meant: negative latencies/counts, ratios outside 0..1. */
-function checkValue(metric: ThresholdMetric, value: number): number {
+function checkValue(metric: ThresholdMetric, value: number, percent = false): number {
   if (!Number.isFinite(value)) throw new ThresholdSyntaxError(`value must be a finite number (got ${value})`, 'value');
   if (RATIO.has(metric) && (value < 0 || value > 1)) {
-    throw new ThresholdSyntaxError(`value for ${metric} is a ratio from 0 to 1 (got ${value}${value > 1 && value <= 100 ? `; for ${value}% write ${value / 100} or "${value}%"` : ''})`, 'value');
+    const hint = !percent && value > 1 && value <= 100 ? `; for ${value}% write ${value / 100} or "${value}%"` : '';
+    throw new ThresholdSyntaxError(`value for ${metric} is a ratio from 0 to 1 (got ${percent ? `${value * 100}%` : value}${hint})`, 'value');
   }
   if (value < 0) throw new ThresholdSyntaxError(`value for ${metric} must not be negative (got ${value})`, 'value');
   return value;
@@ -90,7 +91,7 @@ export function parseThresholdString(text: string): Threshold {
     if (!RATIO.has(metric)) throw new ThresholdSyntaxError(`'%' only applies to ratio metrics (${[...RATIO].join(', ')}) (in '${text}')`, 'threshold');
     value /= 100;
   }
-  const t: Threshold = { expression: '', metric, op, value: checkValue(metric, value), abortOnFail: false, delayAbortEvalMs: 0 };
+  const t: Threshold = { expression: '', metric, op, value: checkValue(metric, value, unit === '%'), abortOnFail: false, delayAbortEvalMs: 0 };
   if (m[5] !== undefined) {
     if (m[5] === '' || (m[5] === '*' && !m[6])) throw new ThresholdSyntaxError(`empty scope in '${text}'; write [scenario], [scenario/step] or [*/step]`, 'threshold');
     if (m[5] !== '*') t.scenario = m[5];
@@ -161,7 +162,7 @@ export function parseThreshold(input: string | Record<string, unknown>, where = 
     const schema = thresholdSchemaFor(input);
     const r = schema.safeParse(input);
     if (!r.success) {
-      const issue = r.error.issues[0];
+      const issue = r.error.issues.find((i) => i.code === 'unrecognized_keys') ?? r.error.issues[0];
       if (issue.code === 'unrecognized_keys') {
         const known = Object.keys(schema.shape);
         const guess = didYouMean(issue.keys[0], known);
@@ -173,7 +174,10 @@ export function parseThreshold(input: string | Record<string, unknown>, where = 
     }
     return parseThresholdObject(r.data);
   } catch (err) {
-    if (err instanceof ThresholdSyntaxError) throw new PlanError(`${where}: ${err.message}`, { path: where, cause: err });
+    if (err instanceof ThresholdSyntaxError) {
+      const field = typeof input === 'object' && err.field && err.field !== 'threshold' && !err.message.startsWith(err.field) ? `${err.field}: ` : '';
+      throw new PlanError(`${where}: ${field}${err.message}`, { path: where, cause: err });
+    }
     throw err;
   }
 }

@@ -77,7 +77,7 @@ export const command: Command = {
         workerId: id,
         capacity: maxVus ? { maxVus } : undefined,
         planHash,
-        nowMs: skewMs ? () => Date.now() + skewMs : undefined,
+        nowMs: skewMs ? () => performance.timeOrigin + performance.now() + skewMs : undefined,
         env: io.env,
         baseDir: resolve(io.cwd, (values['base-dir'] as string | undefined) ?? '.'),
         signal: AbortSignal.any([io.signal, parent.signal]),

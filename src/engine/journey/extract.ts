@@ -1,76 +1,140 @@
 /**
- * Extractors: variables from a response (JSONPath, regex group, header, cookie),
- * compiled once. A value that is not there is a failure with a message, never a crash.
+ * Extractors: variables taken from a response (JSONPath, regex group, header,
+ * cookie), compiled once per step at plan load. A value that is not there is a
+ * failure with a message naming the variable and the reason, never a crash; the VU
+ * loop counts it like a failed check.
+ *
+ * Values are strings (they go back into request text): a JSON string is used as-is,
+ * any other JSON value (number, object, null…) as its JSON text.
  */
 import type { Extractor } from '../../plan/types.js';
-import { parseBody, queryJson } from './json-path.js';
+import { PlanError } from '../../errors.js';
+import { compileJsonPath, parseBody, type JsonCache, type ParsedBody } from './json-path.js';
 
-/** The parts of a response extractors read (header names lower-case). */
+/** The parts of a response extractors read. Header names must be lower-case (as undici gives them). */
 export interface ExtractInput {
   headers: Record<string, string | string[] | undefined>;
   body?: string;
+  /** True when `body` was cut at max_body (named in failure messages). */
+  bodyTruncated?: boolean;
+  /** The VU's cookie for this response's URL, by name. */
   cookie: (name: string) => string | undefined;
+  /**
+   * Pass the same object to checks and extractors of one response and the body is
+   * parsed as JSON once for both (whichever needs it first fills it).
+   */
+  jsonCache?: JsonCache;
 }
 
+/** One extractor that found nothing. */
+export interface ExtractFailure {
+  name: string;
+  message: string;
+}
+
+/** What one response yielded. */
+export interface ExtractResult {
+  values: Record<string, string>;
+  failures: ExtractFailure[];
+  /** @deprecated Same array as `failures` (kept for callers written against the first version). */
+  failed: ExtractFailure[];
+}
+
+/** A step's extractors, ready for the hot path. */
 export interface CompiledExtractors {
+  /** True when some extractor reads the body (json, regex): only then must the body be kept. */
   needsBody: boolean;
-  run(resp: ExtractInput): { values: Record<string, string>; failed: { name: string; message: string }[] };
+  /** Variable names, in plan order. */
+  names: string[];
+  run(resp: ExtractInput): ExtractResult;
 }
 
-type One = (resp: ExtractInput, json: () => ReturnType<typeof parseBody>) => { value?: string; message?: string };
+/** Returns the value, or a failure message. */
+type One = (resp: ExtractInput, json: () => ParsedBody) => string | { message: string };
 
-function compileOne(name: string, e: Extractor): One {
+const preview = (s: string) => JSON.stringify(s.length > 60 ? s.slice(0, 60) + '…' : s);
+
+function compileOne(name: string, e: Extractor, where: string): One {
+  const label = `extract "${name}"`;
   switch (e.from) {
-    case 'json':
+    case 'json': {
+      let query;
+      try {
+        query = compileJsonPath(e.path);
+      } catch (err) {
+        throw new PlanError(`${where}.${name}.json: ${(err as Error).message}`, { path: `${where}.${name}.json`, cause: err });
+      }
       return (_r, json) => {
         const parsed = json();
-        if (!parsed.ok) return { message: `extract "${name}": ${parsed.message}` };
-        const found = queryJson(parsed.value, e.path);
-        if (found.length === 0 || found[0] === undefined) return { message: `extract "${name}": ${e.path} matched nothing` };
+        if (!parsed.ok) return { message: `${label}: ${parsed.message}` };
+        const found = query(parsed.value);
+        if (found.length === 0) return { message: `${label}: ${e.path} matched nothing` };
         const v = found[0];
-        return { value: typeof v === 'string' ? v : JSON.stringify(v) };
+        return typeof v === 'string' ? v : JSON.stringify(v);
       };
+    }
     case 'regex': {
-      const re = new RegExp(e.pattern);
+      let re: RegExp;
+      try {
+        re = new RegExp(e.pattern);
+      } catch (err) {
+        throw new PlanError(`${where}.${name}.regex: ${(err as Error).message}`, { path: `${where}.${name}.regex`, cause: err });
+      }
+      // Count capture groups once: an alternation that always matches the empty string counts them.
+      const groups = (new RegExp(`${e.pattern}|`).exec('') as RegExpExecArray).length - 1;
+      if (!Number.isInteger(e.group) || e.group < 0 || e.group > groups) {
+        throw new PlanError(`${where}.${name}.group: ${e.group} is not a capture group of /${e.pattern}/ (it has ${groups})`, { path: `${where}.${name}.group` });
+      }
       return (r) => {
-        const m = re.exec(r.body ?? '');
-        if (!m || m[e.group] === undefined) return { message: `extract "${name}": /${e.pattern}/ did not match${r.body ? '' : ' (empty body)'}` };
-        return { value: m[e.group] };
+        const body = r.body ?? '';
+        const m = re.exec(body);
+        if (!m) return { message: `${label}: /${e.pattern}/ did not match ${body ? `the body (starts ${preview(body)}${r.bodyTruncated ? ', cut at max_body' : ''})` : '(empty body)'}` };
+        const v = m[e.group];
+        if (v === undefined) return { message: `${label}: /${e.pattern}/ matched but group ${e.group} did not take part` };
+        return v;
       };
     }
     case 'header': {
       const h = e.name.toLowerCase();
       return (r) => {
         const v = r.headers[h];
-        if (v === undefined) return { message: `extract "${name}": no ${e.name} header in the response` };
-        return { value: Array.isArray(v) ? v[0] : v };
+        if (v === undefined) return { message: `${label}: no ${e.name} header in the response` };
+        return Array.isArray(v) ? v[0] : v;
       };
     }
-    case 'cookie':
+    case 'cookie': {
+      const c = e.name;
       return (r) => {
-        const v = r.cookie(e.name);
-        return v === undefined ? { message: `extract "${name}": no cookie ${e.name}` } : { value: v };
+        const v = r.cookie(c);
+        return v === undefined ? { message: `${label}: no cookie ${c} for this URL` } : v;
       };
+    }
   }
 }
 
-/** Compiles a step's extractors. */
-export function compileExtractors(extract: Record<string, Extractor>): CompiledExtractors {
-  const list = Object.entries(extract).map(([name, e]) => [name, compileOne(name, e)] as const);
-  const needsBody = Object.values(extract).some((e) => e.from === 'json' || e.from === 'regex');
+/**
+ * Compiles a step's extractors. Throws PlanError (naming `where`, e.g.
+ * `scenarios.shop.steps.login.extract`) for a bad regex, group or JSONPath.
+ */
+export function compileExtractors(extract: Record<string, Extractor>, where = 'extract'): CompiledExtractors {
+  const names = Object.keys(extract);
+  const fns = names.map((n) => compileOne(n, extract[n], where));
+  const needsBody = names.some((n) => extract[n].from === 'json' || extract[n].from === 'regex');
   return {
     needsBody,
+    names,
     run(resp) {
-      let parsed: ReturnType<typeof parseBody> | undefined;
-      const json = () => (parsed ??= parseBody(resp.body));
+      // The body is parsed at most once per response, however many json extractors read it.
+      const cache: JsonCache = resp.jsonCache ?? {};
+      const json = () => (cache.parsed ??= parseBody(resp.body, resp.bodyTruncated));
       const values: Record<string, string> = {};
-      const failed: { name: string; message: string }[] = [];
-      for (const [name, fn] of list) {
-        const r = fn(resp, json);
-        if (r.value !== undefined) values[name] = r.value;
-        else failed.push({ name, message: r.message! });
+      const failures: ExtractFailure[] = [];
+      for (let i = 0; i < fns.length; i++) {
+        const r = fns[i](resp, json);
+        if (typeof r === 'string') values[names[i]] = r;
+        else failures.push({ name: names[i], message: r.message });
       }
-      return { values, failed };
+      return { values, failures, failed: failures };
     },
   };
 }
