@@ -16,24 +16,14 @@ import { createHttpRelayServer } from '../cluster/http-relay-server.js';
 import { createHttpRelayClient } from '../cluster/http-relay-client.js';
 import { createArtifactsCoordinator, createArtifactsWorker, safeName } from '../cluster/artifacts-transport.js';
 import { MetricsAccumulator, mergeRunMetrics } from '../metrics/merge.js';
-import type { RunMetrics, Snapshot } from '../metrics/types.js';
-import type { RunEvent } from '../engine/types.js';
+import type { EngineResult, RunEvent } from '../engine/types.js';
 import { buildResult } from '../report/build-result.js';
 import type { Result, WorkerResult } from '../report/result-schema.js';
 import { ArtifactMailbox, mailboxPrefix } from './mailbox.js';
-import { gitInfo, loadInputPlan, maskSecrets, workDir } from './main.js';
+import { gitInfo, loadInputPlan, maskSecrets, whileCancellable, workDir } from './main.js';
 
-/** What each worker leaves behind for `mode: report`. */
-export interface WorkerFinal {
-  workerId: string;
-  planHash: string;
-  startAtMs: number;
-  startedAtMs: number;
-  endedAtMs: number;
-  metrics: RunMetrics;
-  intervals: Snapshot[];
-  events: RunEvent[];
-}
+/** What each worker leaves behind for `mode: report`: its engine output. */
+export type WorkerFinal = Pick<EngineResult, 'startAtMs' | 'startedAtMs' | 'endedAtMs' | 'metrics' | 'intervals' | 'events'> & { workerId: string };
 
 /** Artifacts-mode start delay: registration and assignment travel at polling speed. */
 const ARTIFACT_START_DELAY_MS = 15_000;
@@ -78,12 +68,8 @@ export async function runCoordinator(opts: OptionValues): Promise<Result> {
     const listen = opts.relayUrl ? new URL(opts.relayUrl as string) : undefined;
     transport = createHttpRelayServer({ token: opts.token as string, host: listen ? '0.0.0.0' : '127.0.0.1', port: listen ? Number(listen.port) : 0, log: (l) => core.info(l) });
   } else transport = createArtifactsCoordinator({ mailbox: mailbox(), log: (l) => core.info(l) });
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('the job was cancelled'));
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
   try {
-    const outcome = await coordinate({
+    const outcome = await whileCancellable((signal) => coordinate({
       plan,
       planSource: { text, file },
       overrides: { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined },
@@ -92,17 +78,15 @@ export async function runCoordinator(opts: OptionValues): Promise<Result> {
       minWorkers: (opts.minWorkers as number | undefined) ?? workers,
       waitMs: opts.wait as number,
       startDelayMs: kind === 'artifacts' ? ARTIFACT_START_DELAY_MS : 2000,
-      signal: controller.signal,
+      signal,
       log: (l) => core.info(l),
       runId: process.env.GITHUB_RUN_ID,
       onListening: () => core.info(`coordinator: waiting for ${workers} worker(s) through the ${kind} relay`),
-    });
+    }));
     const result = outcome.result;
     result.run.git = gitInfo();
     return result;
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
     await transport.close();
   }
 }
@@ -118,22 +102,18 @@ export async function runWorker(opts: OptionValues): Promise<void> {
     if (!opts.relayUrl || !opts.token) throw new UsageError("inputs 'relay-url' and 'token' are required with relay: http");
     transport = createHttpRelayClient({ url: opts.relayUrl as string, token: opts.token as string, log: (l) => core.info(l) });
   } else transport = createArtifactsWorker({ mailbox: box, log: (l) => core.info(l) });
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('the job was cancelled'));
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
-  try {
-    const outcome = await work({
+  {
+    const outcome = await whileCancellable((signal) => work({
       transport,
       workerId,
       probes: kind === 'artifacts' ? 1 : 5,
       env: process.env,
       baseDir: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-      signal: controller.signal,
+      signal,
       log: (l) => core.info(l),
-    });
+    }));
     const e = outcome.engine;
-    const final: WorkerFinal = { workerId, planHash: '', startAtMs: e.startAtMs, startedAtMs: e.startedAtMs, endedAtMs: e.endedAtMs, metrics: e.metrics, intervals: e.intervals, events: e.events };
+    const final: WorkerFinal = { workerId, startAtMs: e.startAtMs, startedAtMs: e.startedAtMs, endedAtMs: e.endedAtMs, metrics: e.metrics, intervals: e.intervals, events: e.events };
     await box.put(`final.${workerId}`, final);
     const c = e.metrics.total.counters;
     await core.summary
@@ -141,9 +121,6 @@ export async function runWorker(opts: OptionValues): Promise<void> {
       .addRaw(`${c.requests} requests, ${c.errors} errors, start skew ${(e.startedAtMs - e.startAtMs).toFixed(1)} ms. The coordinator job reports the merged result.`)
       .write();
     core.setOutput('passed', 'true');
-  } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
   }
 }
 

@@ -68,27 +68,34 @@ export function writeResultFiles(result: Result): { resultPath: string; reportPa
   return { resultPath, reportPath, dir };
 }
 
-async function modeRun(opts: OptionValues): Promise<Result> {
-  const plan = loadInputPlan(opts);
-  maskSecrets(opts, plan);
+/** Runs `fn` with a signal that a cancelled job (SIGINT/SIGTERM) aborts. */
+export async function whileCancellable<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('the job was cancelled'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await runPlan(plan, {
-      signal: controller.signal,
+    return await fn(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function modeRun(opts: OptionValues): Promise<Result> {
+  const plan = loadInputPlan(opts);
+  maskSecrets(opts, plan);
+  return whileCancellable((signal) =>
+    runPlan(plan, {
+      signal,
       runId: process.env.GITHUB_RUN_ID,
       git: gitInfo(),
       onSnapshot: (snap) => {
         const c = snap.total.counters;
         if (snap.seq % 10 === 9) core.info(`t=${snap.seq + 1}s requests=${c.requests} errors=${c.errors} (last interval)`);
       },
-    });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+    }),
+  );
 }
 
 /** Commit, ref and run link of this workflow run. */
