@@ -25,8 +25,18 @@ import { gitInfo, loadInputPlan, maskSecrets, whileCancellable, workDir } from '
 /** What each worker leaves behind for `mode: report`: its engine output. */
 export type WorkerFinal = Pick<EngineResult, 'startAtMs' | 'startedAtMs' | 'endedAtMs' | 'metrics' | 'intervals' | 'events'> & { workerId: string };
 
-/** Artifacts-mode start delay: registration and assignment travel at polling speed. */
-const ARTIFACT_START_DELAY_MS = 15_000;
+/**
+ * Artifacts-mode timing. The start delay covers assignment travelling at polling
+ * speed. The LOADTEST_ARTIFACT_* variables tune it for slow or fast artifact services
+ * (the offline tests use a local fake and shorter periods).
+ */
+function artifactTiming(env: NodeJS.ProcessEnv = process.env) {
+  const n = (name: string, dflt: number) => {
+    const v = Number(env[name]);
+    return Number.isFinite(v) && v > 0 ? v : dflt;
+  };
+  return { pollMs: n('LOADTEST_ARTIFACT_POLL_MS', 2000), flushMs: n('LOADTEST_ARTIFACT_FLUSH_MS', 10_000), startDelayMs: n('LOADTEST_ARTIFACT_START_DELAY_MS', 15_000) };
+}
 
 function mailbox(): ArtifactMailbox {
   return new ArtifactMailbox({ prefix: mailboxPrefix(), tmpDir: join(workDir(), 'mailbox'), log: (m) => core.info(m) });
@@ -67,7 +77,7 @@ export async function runCoordinator(opts: OptionValues): Promise<Result> {
     if (!opts.token) throw new UsageError("input 'token' is required with relay: http (a secret both jobs share)");
     const listen = opts.relayUrl ? new URL(opts.relayUrl as string) : undefined;
     transport = createHttpRelayServer({ token: opts.token as string, host: listen ? '0.0.0.0' : '127.0.0.1', port: listen ? Number(listen.port) : 0, log: (l) => core.info(l) });
-  } else transport = createArtifactsCoordinator({ mailbox: mailbox(), log: (l) => core.info(l) });
+  } else transport = createArtifactsCoordinator({ mailbox: mailbox(), pollMs: artifactTiming().pollMs, log: (l) => core.info(l) });
   try {
     const outcome = await whileCancellable((signal) => coordinate({
       plan,
@@ -77,7 +87,7 @@ export async function runCoordinator(opts: OptionValues): Promise<Result> {
       workers,
       minWorkers: (opts.minWorkers as number | undefined) ?? workers,
       waitMs: opts.wait as number,
-      startDelayMs: kind === 'artifacts' ? ARTIFACT_START_DELAY_MS : 2000,
+      startDelayMs: kind === 'artifacts' ? artifactTiming().startDelayMs : 2000,
       signal,
       log: (l) => core.info(l),
       runId: process.env.GITHUB_RUN_ID,
@@ -101,7 +111,7 @@ export async function runWorker(opts: OptionValues): Promise<void> {
   if (kind === 'http') {
     if (!opts.relayUrl || !opts.token) throw new UsageError("inputs 'relay-url' and 'token' are required with relay: http");
     transport = createHttpRelayClient({ url: opts.relayUrl as string, token: opts.token as string, log: (l) => core.info(l) });
-  } else transport = createArtifactsWorker({ mailbox: box, log: (l) => core.info(l) });
+  } else transport = createArtifactsWorker({ mailbox: box, pollMs: artifactTiming().pollMs, flushMs: artifactTiming().flushMs, log: (l) => core.info(l) });
   {
     const outcome = await whileCancellable((signal) => work({
       transport,
