@@ -95,6 +95,12 @@ export async function runCoordinator(opts: OptionValues): Promise<Result> {
     }));
     const result = outcome.result;
     result.run.git = gitInfo();
+    const joined = result.workers.filter((w) => w.status !== 'missing' && w.status !== 'refused').length;
+    if (joined < workers) {
+      const message = `only ${joined} of ${workers} workers registered within ${(opts.wait as number) / 1000}s; the run went ahead with ${joined} (min-workers ${(opts.minWorkers as number | undefined) ?? workers})`;
+      core.warning(message);
+      result.events.push({ t: 0, at: result.run.started_at, type: 'info', message });
+    }
     return result;
   } finally {
     await transport.close();
