@@ -76,17 +76,19 @@ export function redistribute(current: number[], baseWeights: number[], alive: bo
     }
     free = new Set([...free].filter((i) => !pinned.includes(i)));
   }
-  const weights = target.map((t) => Math.round(t * SCALE));
+  // Integer weights by largest remainder, so round-off never reads as reduced load
+  // (with 250 workers, plain rounding can lose ~1 %).
+  const scale = Math.max(SCALE, 16 * n);
+  const exact = target.map((t) => t * scale);
+  const weights = exact.map((x) => Math.floor(x));
+  const coveredUnits = Math.round(exact.reduce((a, b) => a + b, 0));
+  let leftover = coveredUnits - weights.reduce((a, b) => a + b, 0);
+  const byRemainder = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).filter((x) => target[x.i] > 0).sort((a, b) => b.r - a.r);
+  for (let k = 0; leftover > 0 && byRemainder.length > 0; k = (k + 1) % byRemainder.length, leftover--) weights[byRemainder[k].i]++;
   for (let i = 0; i < n; i++) if (target[i] > 0 && weights[i] === 0) weights[i] = 1;
-  const covered = weights.reduce((a, b) => a + b, 0);
   const firstDead = alive.findIndex((a) => !a);
-  if (covered < SCALE && firstDead >= 0) {
-    const residual = SCALE - covered;
-    // Round-off below 0.5 % is not "reduced load": give it to the biggest live worker.
-    const biggest = weights.indexOf(Math.max(...weights));
-    if (residual <= SCALE * 0.005 && remaining <= 1e-9 && biggest >= 0 && weights[biggest] > 0) weights[biggest] += residual;
-    else weights[firstDead] += residual;
-  }
+  const uncovered = scale - weights.reduce((a, b) => a + b, 0);
+  if (uncovered > 0 && firstDead >= 0) weights[firstDead] += uncovered;
   if (!weights.some((w) => w > 0)) weights[Math.max(0, firstDead)] = 1;
   const after = sharesOf(weights);
   const coveredShare = after.reduce<number>((a, s, i) => a + (alive[i] ? s : 0), 0);

@@ -101,7 +101,11 @@ class Coordinator {
   private readonly workers = new Map<string, WorkerState>();
   private participants: WorkerState[] = [];
   private readonly acc = new MetricsAccumulator();
+  /** Snapshots of intervals not merged yet. */
   private readonly bySeq = new Map<number, Snapshot[]>();
+  /** Merged intervals (each histogram decoded once: at the merge), and late arrivals per seq. */
+  private readonly mergedBySeq = new Map<number, Snapshot>();
+  private readonly lateBySeq = new Map<number, Snapshot[]>();
   private readonly events: RunEvent[] = [];
   private state: RunState = 'registering';
   private baseWeights: number[] = [];
@@ -211,10 +215,17 @@ class Coordinator {
     const snap = msg.snapshot;
     w.snapshots.set(msg.seq, snap);
     w.activeVus = snap.activeVus;
-    this.acc.add(snap);
-    let list = this.bySeq.get(snap.seq);
-    if (!list) this.bySeq.set(snap.seq, (list = []));
-    list.push(snap);
+    if (snap.seq < this.nextEmitSeq) {
+      // Its interval was already merged: add it to the run totals now and to that interval at the end.
+      this.acc.add(snap);
+      const late = this.lateBySeq.get(snap.seq);
+      if (late) late.push(snap);
+      else this.lateBySeq.set(snap.seq, [snap]);
+    } else {
+      let list = this.bySeq.get(snap.seq);
+      if (!list) this.bySeq.set(snap.seq, (list = []));
+      list.push(snap);
+    }
     if (snap.seq < this.nextEmitSeq) {
       // Late (the worker was cut off): kept in its own interval, counted, and noted once per burst.
       w.late++;
@@ -300,7 +311,11 @@ class Coordinator {
       if (have.length === 0 && expected.length === 0) return;
       this.nextEmitSeq++;
       if (have.length === 0) continue;
+      // Merge once; the run totals take the merged interval (one decode per key, not per worker).
       const merged = mergeSnapshots(have);
+      this.bySeq.delete(seq);
+      this.mergedBySeq.set(seq, merged);
+      this.acc.add(merged);
       const vus = this.participants.reduce((a, w) => a + (w.status === 'running' ? w.activeVus : 0), 0);
       this.opts.onProgress?.(merged, vus);
       this.checkThresholds(endMs);
@@ -427,6 +442,16 @@ class Coordinator {
     this.log(`coordinator: ${this.participants.length} worker(s) assigned; starting in ${((this.startAtMs - this.now()) / 1000).toFixed(1)} s`);
   }
 
+  /** The merged interval series, late snapshots folded into their own intervals. */
+  private intervals(): Snapshot[] {
+    // bySeq: intervals never emitted (e.g. only a lost worker's, past a gap).
+    const seqs = [...new Set([...this.mergedBySeq.keys(), ...this.lateBySeq.keys(), ...this.bySeq.keys()])].sort((a, b) => a - b);
+    return seqs.map((seq) => {
+      const parts = [...(this.mergedBySeq.has(seq) ? [this.mergedBySeq.get(seq)!] : []), ...(this.lateBySeq.get(seq) ?? []), ...(this.bySeq.get(seq) ?? [])];
+      return parts.length === 1 ? parts[0] : mergeSnapshots(parts);
+    });
+  }
+
   private finish(): CoordinatorOutcome {
     const details: WorkerDetail[] = [];
     const perWorker: RunMetrics[] = [];
@@ -456,7 +481,7 @@ class Coordinator {
     const result = buildResult({
       plan: this.opts.plan,
       metrics,
-      intervals: this.acc.intervals(),
+      intervals: this.intervals(),
       startAtMs: this.startAtMs,
       endedAtMs,
       events: [...this.events, ...workerEvents].sort((a, b) => a.atMs - b.atMs),

@@ -7,7 +7,7 @@
  */
 import type { Plan, Scenario, Step, StepNode, ThinkTime } from '../plan/types.js';
 import { LtError } from '../errors.js';
-import { compileText, type TemplateContext } from './journey/template.js';
+import { compileJsonText, compileText, type TemplateContext } from './journey/template.js';
 import { compileChecks, type CompiledChecks } from './journey/checks.js';
 import { compileExtractors, type CompiledExtractors } from './journey/extract.js';
 
@@ -83,11 +83,11 @@ function compileStep(step: Step, plan: Plan, target: string | undefined, scenari
   const staticHeaders: Record<string, string> = {};
   const dynamicHeaders: [string, TextFn][] = [];
   for (const [k, v] of Object.entries(headerEntries)) {
-    if (v.dynamic) dynamicHeaders.push([k, compileText(v)]);
+    if (v.dynamic) dynamicHeaders.push([k, compileText(v, `${where}.headers.${k}`)]);
     else staticHeaders[k] = v.raw;
   }
   const queryEntries = Object.entries(step.query);
-  const query: [string, TextFn][] = queryEntries.map(([k, v]) => [k, compileText(v)]);
+  const query: [string, TextFn][] = queryEntries.map(([k, v]) => [k, compileText(v, `${where}.query.${k}`)]);
   const staticQuery = queryEntries.every(([, v]) => !v.dynamic);
   let staticTarget: CompiledStep['staticTarget'];
   if (!step.url.dynamic && staticQuery) {
@@ -95,8 +95,8 @@ function compileStep(step: Step, plan: Plan, target: string | undefined, scenari
     for (const [k, v] of queryEntries) u.searchParams.append(k, v.raw);
     staticTarget = splitUrl(u.href);
   }
-  const extract = Object.keys(step.extract).length > 0 ? compileExtractors(step.extract) : undefined;
-  const checks = step.checks ? compileChecks(step.checks) : undefined;
+  const extract = Object.keys(step.extract).length > 0 ? compileExtractors(step.extract, `${where}.extract`) : undefined;
+  const checks = step.checks ? compileChecks(step.checks, `${where}.checks`) : undefined;
   const needsBody = Boolean(extract?.needsBody || checks?.needsBody);
   // Checks and extractors may read any header; cookies and redirects only two.
   const needsHeaders = checks || extract ? 'all' : step.followRedirects || cookies ? 'session' : 'none';
@@ -106,11 +106,11 @@ function compileStep(step: Step, plan: Plan, target: string | undefined, scenari
     step,
     method: step.method,
     staticTarget,
-    url: compileText(step.url),
+    url: compileText(step.url, `${where}.url`),
     query,
     staticHeaders,
     dynamicHeaders,
-    body: step.body ? compileText(step.body) : undefined,
+    body: step.body ? (step.body.json ? compileJsonText(step.body.raw, `${where}.json`) : compileText(step.body, `${where}.body`)) : undefined,
     timeoutMs: step.timeoutMs,
     followRedirects: step.followRedirects,
     thinkTime: step.thinkTime,

@@ -208,8 +208,10 @@ export class VirtualUser {
     if (!out.errorClass && (s.checks || s.extract)) {
       let failures: { name: string; message: string }[] = [];
       let passed = 0;
+      // One JSON parse of the body, shared by checks and extractors.
+      const jsonCache = {};
       if (s.checks) {
-        const r = s.checks.run({ status: out.status, headers: out.headers ?? {}, body: out.body, durationMs: out.endAtMs - out.sentAtMs });
+        const r = s.checks.run({ status: out.status, headers: out.headers ?? {}, body: out.body, durationMs: out.endAtMs - out.sentAtMs, jsonCache });
         passed += r.passed;
         failures = r.failed.map((f) => ({ name: f.check, message: f.message }));
         // An explicit status list decides what a good status is (e.g. an expected 401).
@@ -219,10 +221,10 @@ export class VirtualUser {
         }
       }
       if (s.extract) {
-        const r = s.extract.run({ headers: out.headers ?? {}, body: out.body, cookie: (name) => this.jar?.get(name, href) });
+        const r = s.extract.run({ headers: out.headers ?? {}, body: out.body, bodyTruncated: out.bodyTruncated, cookie: (name) => this.jar?.get(name, href), jsonCache });
         Object.assign(ctx, r.values);
         Object.assign(state.extracted, r.values);
-        for (const f of r.failed) failures.push({ name: `extract ${f.name}`, message: f.message });
+        for (const f of r.failures) failures.push({ name: `extract ${f.name}`, message: f.message });
         passed += Object.keys(r.values).length;
       }
       if (passed || failures.length) rt.recorder.checks(key, passed, failures.length);

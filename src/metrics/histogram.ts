@@ -1,13 +1,26 @@
 /**
- * HDR histograms of integer microseconds (hdr-histogram-js, pure-JS Int32 buckets,
- * 3 significant digits). Measured on this machine (node -e, 1M records / 2k
- * decode+add): `packed` buckets cost ~1,030 ns per record against ~220–240 ns for
- * Int32, and ~48 ms per decode+add of a wide histogram against ~0.2–0.8 ms; the
- * encoded sizes are the same. So: Int32, starting small and auto-resizing, so a
- * histogram of fast requests stays small on the wire and cheap to decode.
+ * HDR histograms of integer microseconds (3 significant digits, lowest discernible
+ * value 1, auto-resizing, so no highest value to guess). Two implementations share
+ * one wire format, compressed V2 base64:
+ *
+ * - `HdrCounts` (hdr-counts.ts) on the hot paths: the recorder and every merge;
+ * - hdr-histogram-js's pure-JS histogram (`newHistogram`, `decodeHistogram`) for code
+ *   that wants the library's API.
+ *
+ * Library variant, measured with `node --import tsx bench/histogram-options.ts`
+ * (1M log-uniform values 0.2–500 ms; 2-core machine shared with other jobs, so
+ * absolute figures are noisy, ratios are not): `packed` buckets cost ~2,700 ns per
+ * record and ~47 ms per decode+add of a 2,000-value histogram against ~660 ns and
+ * ~0.46 ms for Int32 (`64` ≈ Int32; WASM ~70 ns but ~140 ms to initialise); the
+ * encoded sizes are identical (the wire format does not depend on the bucket type).
+ * So: Int32, never `packed`, JS rather than WASM.
  */
 import * as hdr from 'hdr-histogram-js';
+import { HdrCounts } from './hdr-counts.js';
 
+export { HdrCounts, HistogramDecodeError } from './hdr-counts.js';
+
+/** hdr-histogram-js histogram. */
 export type Histogram = hdr.Histogram;
 
 const OPTS = {
@@ -19,28 +32,28 @@ const OPTS = {
   useWebAssembly: false,
 };
 
-/** A new, empty µs histogram. Call `destroy()` when done (a no-op for JS, kept for WASM parity). */
+/** A new, empty µs histogram (library JS, Int32 buckets). `destroy()` is a no-op for JS ones. */
 export function newHistogram(): Histogram {
   return hdr.build(OPTS);
 }
 
 /** Compressed base64 (the HdrHistogram V2 wire format every implementation reads). */
-export function encodeHistogram(h: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
+export function encodeHistogram(h: Histogram | HdrCounts): string {
+  return h instanceof HdrCounts ? h.encode() : hdr.encodeIntoCompressedBase64(h);
 }
 
-/** Decodes a histogram from `encodeHistogram` output. */
+/**
+ * Decodes `encodeHistogram` output into a library histogram. Decoding goes through
+ * `HdrCounts` (fast, validates the layout) and then into the library's shape.
+ */
 export function decodeHistogram(encoded: string): Histogram {
-  const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
-  (h as unknown as { autoResize: boolean }).autoResize = true;
-  return h;
+  return HdrCounts.decode(encoded).toHistogram();
 }
 
-/** Adds an encoded histogram into `into` (decode + add; exact: HDR addition is bucket-wise). */
-export function addEncoded(into: Histogram, encoded: string): void {
-  const h = decodeHistogram(encoded);
-  into.add(h);
-  h.destroy();
+/** Adds an encoded histogram into `into` (exact: HDR addition is bucket-wise). */
+export function addEncoded(into: HdrCounts | Histogram, encoded: string): void {
+  if (into instanceof HdrCounts) into.addEncoded(encoded);
+  else into.add(decodeHistogram(encoded));
 }
 
 /** Sum of encoded histograms, encoded (undefined for no input). */
@@ -48,11 +61,9 @@ export function mergeEncoded(list: (string | undefined)[]): string | undefined {
   const present = list.filter((x): x is string => Boolean(x));
   if (present.length === 0) return undefined;
   if (present.length === 1) return present[0];
-  const acc = newHistogram();
-  for (const e of present) addEncoded(acc, e);
-  const out = encodeHistogram(acc);
-  acc.destroy();
-  return out;
+  const acc = new HdrCounts();
+  for (const e of present) acc.addEncoded(e);
+  return acc.encode();
 }
 
 /** Latency figures in ms from a µs histogram (all zeros when empty). */
@@ -67,30 +78,38 @@ export interface LatencyStatsMs {
   max: number;
 }
 
-const ZERO: LatencyStatsMs = { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p99_9: 0, max: 0 };
+/** Percentiles reported everywhere, keyed as in `LatencyStatsMs`. */
+const PERCENTILES = [
+  ['p50', 50],
+  ['p90', 90],
+  ['p95', 95],
+  ['p99', 99],
+  ['p99_9', 99.9],
+] as const;
 
 const ms = (us: number) => Math.round(us) / 1000;
 
-/** min/mean/percentiles/max in ms. Percentiles are HDR's (value at or below which p% fall). */
-export function latencyStats(h: Histogram | undefined): LatencyStatsMs {
-  if (!h || h.totalCount === 0) return { ...ZERO };
-  return {
-    min: ms(h.minNonZeroValue),
-    mean: Math.round(h.mean) / 1000,
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p99_9: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
-  };
+/**
+ * min/mean/percentiles/max in ms. Percentiles are HDR's (the highest value of the
+ * bucket at or below which p % of values fall); min is 0 when zeros were recorded
+ * (generator lag is often 0), else the lowest bucket's lowest value; max is the
+ * highest bucket's highest value — so figures are the same whether the histogram
+ * was recorded here or decoded from a worker.
+ */
+export function latencyStats(h: Histogram | HdrCounts | undefined): LatencyStatsMs {
+  if (!h || h.totalCount === 0) return { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p99_9: 0, max: 0 };
+  const counts = h instanceof HdrCounts;
+  const at = (p: number) => (counts ? h.valueAtPercentile(p) : h.getValueAtPercentile(p));
+  const out = {
+    min: ms(counts ? h.min : h.getValueAtPercentile(0)),
+    mean: ms(h.mean),
+    max: ms(counts ? h.max : h.maxValue),
+  } as LatencyStatsMs;
+  for (const [key, p] of PERCENTILES) out[key] = ms(at(p));
+  return out;
 }
 
-/** latencyStats of an encoded histogram. */
+/** latencyStats of an encoded histogram (undefined → zeros). */
 export function latencyStatsOf(encoded: string | undefined): LatencyStatsMs {
-  if (!encoded) return { ...ZERO };
-  const h = decodeHistogram(encoded);
-  const s = latencyStats(h);
-  h.destroy();
-  return s;
+  return encoded ? latencyStats(HdrCounts.decode(encoded)) : latencyStats(undefined);
 }

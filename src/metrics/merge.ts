@@ -3,8 +3,14 @@
  * merge of N workers' measurements equals what one process recording everything
  * would have recorded. Late snapshots go into their own interval (by seq), never
  * dropped (Artillery drops them: its issue #3750).
+ *
+ * Histograms are decoded straight into `HdrCounts` (hdr-counts.ts): with the
+ * library's decode + add, 256 workers' snapshots cost ~740 ms of CPU per interval;
+ * see bench/merge.ts for the figures with this code.
  */
-import { addEncoded, encodeHistogram, newHistogram, type Histogram } from './histogram.js';
+import { HdrCounts, type Histogram } from './histogram.js';
+import { decodeSparse, type SparseCounts } from './hdr-counts.js';
+import { MAX_ERROR_SAMPLES } from './recorder.js';
 import type { Counters, ErrorSample, HistogramName, MetricSetWire, RunMetrics, ScenarioMetricsWire, Snapshot } from './types.js';
 
 /** Zero counters. */
@@ -27,71 +33,129 @@ export function addCounters(a: Counters, b: Counters): Counters {
   return a;
 }
 
-/** A metric set being accumulated: counters plus decoded histograms. */
+type Hists = Partial<Record<HistogramName, HdrCounts>>;
+
+/** A decoded metric set (histograms as their non-empty buckets). */
+interface SetDecoded {
+  counters: Counters;
+  hist: Partial<Record<HistogramName, SparseCounts>>;
+}
+
+/** A decoded total/scenarios/steps tree. */
+interface TreeDecoded {
+  total: SetDecoded;
+  scenarios: Map<string, { total: SetDecoded; steps: Map<string, SetDecoded> }>;
+  samples: ErrorSample[];
+}
+
+function decodeSet(m: MetricSetWire): SetDecoded {
+  const hist: SetDecoded['hist'] = {};
+  for (const name in m.hist) {
+    const enc = m.hist[name as HistogramName];
+    if (enc) hist[name as HistogramName] = decodeSparse(enc);
+  }
+  return { counters: m.counters, hist };
+}
+
+function decodeTree(total: MetricSetWire, scenarios: Record<string, ScenarioMetricsWire>, samples: ErrorSample[] | undefined): TreeDecoded {
+  const out: TreeDecoded = { total: decodeSet(total), scenarios: new Map(), samples: samples ?? [] };
+  for (const [name, sc] of Object.entries(scenarios)) {
+    const steps = new Map<string, SetDecoded>();
+    for (const [step, m] of Object.entries(sc.steps)) steps.set(step, decodeSet(m));
+    out.scenarios.set(name, { total: decodeSet(sc.total), steps });
+  }
+  return out;
+}
+
+/** A metric set being accumulated. */
 class SetAcc {
   readonly counters = emptyCounters();
-  readonly hist: Partial<Record<HistogramName, Histogram>> = {};
+  readonly hist: Hists = {};
 
-  add(m: MetricSetWire): void {
+  add(m: SetDecoded): void {
     addCounters(this.counters, m.counters);
-    for (const [name, enc] of Object.entries(m.hist) as [HistogramName, string][]) {
-      if (enc) addEncoded((this.hist[name] ??= newHistogram()), enc);
-    }
+    for (const name in m.hist) (this.hist[name as HistogramName] ??= new HdrCounts()).addSparse(m.hist[name as HistogramName]!);
   }
 
-  wire(): MetricSetWire {
+  /** Adds another accumulated set (dense bucket-wise addition). */
+  addSet(o: SetAcc): void {
+    addCounters(this.counters, o.counters);
+    for (const name in o.hist) (this.hist[name as HistogramName] ??= new HdrCounts()).add(o.hist[name as HistogramName]!);
+  }
+
+  wire(compress: boolean): MetricSetWire {
     const hist: MetricSetWire['hist'] = {};
-    for (const [name, h] of Object.entries(this.hist) as [HistogramName, Histogram][]) if (h.totalCount > 0) hist[name] = encodeHistogram(h);
+    for (const name in this.hist) {
+      const h = this.hist[name as HistogramName]!;
+      if (h.totalCount > 0) hist[name as HistogramName] = h.encode(compress);
+    }
     return { counters: structuredClone(this.counters), hist };
-  }
-
-  destroy(): void {
-    for (const h of Object.values(this.hist)) h?.destroy();
   }
 }
 
-/** Accumulates whole-run style metrics (a total, scenarios, steps). */
+/** Accumulates a total/scenarios/steps tree and error samples (≤ 5 distinct per key). */
 class TreeAcc {
   readonly total = new SetAcc();
   readonly scenarios = new Map<string, { total: SetAcc; steps: Map<string, SetAcc> }>();
-  readonly samples = new Map<string, ErrorSample>();
+  private readonly samples = new Map<string, ErrorSample[]>();
 
-  add(total: MetricSetWire, scenarios: Record<string, ScenarioMetricsWire>, samples?: ErrorSample[]): void {
-    this.total.add(total);
-    for (const [name, sc] of Object.entries(scenarios)) {
+  add(t: TreeDecoded): void {
+    this.total.add(t.total);
+    for (const [name, sc] of t.scenarios) {
       let acc = this.scenarios.get(name);
       if (!acc) this.scenarios.set(name, (acc = { total: new SetAcc(), steps: new Map() }));
       acc.total.add(sc.total);
-      for (const [step, m] of Object.entries(sc.steps)) {
+      for (const [step, m] of sc.steps) {
         let s = acc.steps.get(step);
         if (!s) acc.steps.set(step, (s = new SetAcc()));
         s.add(m);
       }
     }
-    for (const s of samples ?? []) {
-      const id = `${s.scenario}\u0000${s.step}\u0000${s.errorClass}\u0000${s.message}`;
-      const found = this.samples.get(id);
+    this.addSamples(t.samples);
+  }
+
+  /** Adds another accumulated tree. */
+  addAcc(o: TreeAcc): void {
+    this.total.addSet(o.total);
+    for (const [name, sc] of o.scenarios) {
+      let acc = this.scenarios.get(name);
+      if (!acc) this.scenarios.set(name, (acc = { total: new SetAcc(), steps: new Map() }));
+      acc.total.addSet(sc.total);
+      for (const [step, m] of sc.steps) {
+        let x = acc.steps.get(step);
+        if (!x) acc.steps.set(step, (x = new SetAcc()));
+        x.addSet(m);
+      }
+    }
+    this.addSamples([...o.samples.values()].flat());
+  }
+
+  private addSamples(samples: ErrorSample[]): void {
+    for (const s of samples) {
+      const id = `${s.scenario}\u0000${s.step}\u0000${s.errorClass}`;
+      let list = this.samples.get(id);
+      if (!list) this.samples.set(id, (list = []));
+      const found = list.find((x) => x.message === s.message);
       if (found) found.count += s.count;
-      else this.samples.set(id, { ...s });
+      else if (list.length < MAX_ERROR_SAMPLES) list.push({ ...s });
     }
   }
 
-  wire(): { total: MetricSetWire; scenarios: Record<string, ScenarioMetricsWire>; errorSamples: ErrorSample[] } {
+  /** Encoded: `compress` false for snapshots, true for run metrics (see HdrCounts.encode). */
+  wire(compress: boolean): { total: MetricSetWire; scenarios: Record<string, ScenarioMetricsWire>; errorSamples: ErrorSample[] } {
     const scenarios: Record<string, ScenarioMetricsWire> = {};
     for (const [name, acc] of this.scenarios) {
       const steps: Record<string, MetricSetWire> = {};
-      for (const [step, s] of acc.steps) steps[step] = s.wire();
-      scenarios[name] = { total: acc.total.wire(), steps };
+      for (const [step, s] of acc.steps) steps[step] = s.wire(compress);
+      scenarios[name] = { total: acc.total.wire(compress), steps };
     }
-    return { total: this.total.wire(), scenarios, errorSamples: [...this.samples.values()] };
+    return { total: this.total.wire(compress), scenarios, errorSamples: [...this.samples.values()].flat().map((s) => ({ ...s })) };
   }
 
-  destroy(): void {
-    this.total.destroy();
-    for (const acc of this.scenarios.values()) {
-      acc.total.destroy();
-      for (const s of acc.steps.values()) s.destroy();
-    }
+  set(scenario?: string, step?: string): SetAcc | undefined {
+    if (!scenario) return this.total;
+    const sc = this.scenarios.get(scenario);
+    return step ? sc?.steps.get(step) : sc?.total;
   }
 }
 
@@ -101,78 +165,151 @@ export function mergeSnapshots(list: Snapshot[]): Snapshot {
   const acc = new TreeAcc();
   let activeVus = 0;
   for (const s of list) {
-    if (s.seq !== list[0].seq) throw new RangeError(`mergeSnapshots: seq ${s.seq} ≠ ${list[0].seq}`);
-    acc.add(s.total, s.scenarios, s.errorSamples);
+    if (s.seq !== list[0].seq) throw new RangeError(`mergeSnapshots: snapshots of different intervals (seq ${s.seq} and ${list[0].seq})`);
+    acc.add(decodeTree(s.total, s.scenarios, s.errorSamples));
     activeVus += s.activeVus;
   }
-  const w = acc.wire();
-  acc.destroy();
-  const first = list[0];
+  return snapshotOf(list[0], activeVus, acc);
+}
+
+function snapshotOf(first: Pick<Snapshot, 'seq' | 'startMs' | 'intervalMs'>, activeVus: number, acc: TreeAcc): Snapshot {
+  const w = acc.wire(false);
   return { v: 1, seq: first.seq, startMs: first.startMs, intervalMs: first.intervalMs, activeVus, total: w.total, scenarios: w.scenarios, ...(w.errorSamples.length ? { errorSamples: w.errorSamples } : {}) };
 }
 
-/** Merges whole-run metrics of several processes. */
+/** Merges whole-run metrics of several processes (an empty list gives empty metrics). */
 export function mergeRunMetrics(list: RunMetrics[]): RunMetrics {
   const acc = new TreeAcc();
-  for (const m of list) acc.add(m.total, m.scenarios, m.errorSamples);
-  const w = acc.wire();
-  acc.destroy();
-  return { v: 1, ...w };
+  for (const m of list) acc.add(decodeTree(m.total, m.scenarios, m.errorSamples));
+  return { v: 1, ...acc.wire(true) };
+}
+
+/** Decoded seqs kept this far behind the newest one; older ones are encoded and released. */
+const OPEN_WINDOW = 3;
+
+interface OpenInterval {
+  first: Pick<Snapshot, 'seq' | 'startMs' | 'intervalMs'>;
+  activeVus: number;
+  count: number;
+  acc: TreeAcc;
 }
 
 /**
- * The coordinator's (and the live runner's) running merge: `add()` takes snapshots
- * from any worker in any order; `total()` is the run so far; `intervals()` the merged
- * interval series. Interval snapshots are kept encoded and merged per seq on demand;
- * run totals are kept decoded and updated on every add (so live thresholds are cheap).
+ * The coordinator's (and the live runner's) running merge. `add()` takes snapshots
+ * from any worker in any order, decodes each histogram once and adds it into its
+ * interval. The newest few intervals stay decoded; when one falls out of that window
+ * it is added (once, densely) into the closed-run totals, encoded, and its decoded
+ * state released, so memory stays flat over long runs and each worker histogram is
+ * added once, not twice. Run-so-far figures are the closed totals plus the open
+ * intervals, summed on demand and cached until the next add. A snapshot arriving for
+ * an already closed interval (a worker that was cut off and delivers late) is merged
+ * into that interval and the totals, never dropped.
  */
 export class MetricsAccumulator {
-  private readonly bySeq = new Map<number, Snapshot[]>();
-  private readonly totals = new TreeAcc();
+  private readonly open = new Map<number, OpenInterval>();
+  private readonly closed = new Map<number, { snapshot: Snapshot; count: number }>();
+  private readonly closedTotals = new TreeAcc();
+  private maxSeq = -1;
+  private version = 0;
+  private live?: { version: number; acc: TreeAcc };
+  private readonly histCache = new Map<string, { version: number; h: Histogram }>();
   private destroyed = false;
 
   /** Adds one snapshot (late ones land in their own interval). */
   add(snapshot: Snapshot): void {
-    let list = this.bySeq.get(snapshot.seq);
-    if (!list) this.bySeq.set(snapshot.seq, (list = []));
-    list.push(snapshot);
-    this.totals.add(snapshot.total, snapshot.scenarios, snapshot.errorSamples);
+    if (this.destroyed) throw new RangeError('MetricsAccumulator used after destroy()');
+    const tree = decodeTree(snapshot.total, snapshot.scenarios, snapshot.errorSamples);
+    this.version++;
+    const seq = snapshot.seq;
+    const closed = this.closed.get(seq);
+    if (closed) {
+      this.closedTotals.add(tree);
+      closed.snapshot = mergeSnapshots([closed.snapshot, snapshot]);
+      closed.count++;
+      return;
+    }
+    let o = this.open.get(seq);
+    if (!o) this.open.set(seq, (o = { first: snapshot, activeVus: 0, count: 0, acc: new TreeAcc() }));
+    o.acc.add(tree);
+    o.activeVus += snapshot.activeVus;
+    o.count++;
+    if (seq > this.maxSeq) {
+      this.maxSeq = seq;
+      for (const [s, iv] of this.open) {
+        if (s <= seq - OPEN_WINDOW) {
+          this.closedTotals.addAcc(iv.acc);
+          this.closed.set(s, { snapshot: snapshotOf(iv.first, iv.activeVus, iv.acc), count: iv.count });
+          this.open.delete(s);
+        }
+      }
+    }
+  }
+
+  /** Closed totals plus open intervals, cached until the next add. */
+  private sum(): TreeAcc {
+    if (this.live?.version === this.version) return this.live.acc;
+    const acc = new TreeAcc();
+    acc.addAcc(this.closedTotals);
+    for (const seq of [...this.open.keys()].sort((a, b) => a - b)) acc.addAcc(this.open.get(seq)!.acc);
+    this.live = { version: this.version, acc };
+    return acc;
   }
 
   /** Run so far, merged over every snapshot added. */
   total(): RunMetrics {
-    return { v: 1, ...this.totals.wire() };
+    return { v: 1, ...this.sum().wire(true) };
   }
 
-  /** Counters so far of a scope (global when no scenario), without encoding histograms. */
+  /** Counters so far of a scope (global when no scenario); do not modify. */
   counters(scenario?: string, step?: string): Counters | undefined {
-    if (!scenario) return this.totals.total.counters;
-    const sc = this.totals.scenarios.get(scenario);
-    return step ? sc?.steps.get(step)?.counters : sc?.total.counters;
+    return this.sum().set(scenario, step)?.counters;
   }
 
-  /** A decoded run-so-far histogram of a key (undefined when none); do not destroy it. */
+  /** The run-so-far histogram of a scope as HdrCounts; do not modify. */
+  counts(name: HistogramName, scenario?: string, step?: string): HdrCounts | undefined {
+    return this.sum().set(scenario, step)?.hist[name];
+  }
+
+  /**
+   * The run-so-far histogram of a scope as a hdr-histogram-js histogram (built on
+   * demand and cached until the next add); undefined when there is none.
+   */
   histogram(name: HistogramName, scenario?: string, step?: string): Histogram | undefined {
-    if (!scenario) return this.totals.total.hist[name];
-    const sc = this.totals.scenarios.get(scenario);
-    if (!step) return sc?.total.hist[name];
-    return sc?.steps.get(step)?.hist[name];
+    const c = this.counts(name, scenario, step);
+    if (!c) return undefined;
+    const id = `${name}\u0000${scenario ?? ''}\u0000${step ?? ''}`;
+    const hit = this.histCache.get(id);
+    if (hit && hit.version === this.version) return hit.h;
+    const h = c.toHistogram();
+    this.histCache.set(id, { version: this.version, h });
+    return h;
+  }
+
+  /** The merged snapshot of one interval so far (undefined when nothing arrived for it). */
+  interval(seq: number): Snapshot | undefined {
+    const o = this.open.get(seq);
+    if (o) return snapshotOf(o.first, o.activeVus, o.acc);
+    return this.closed.get(seq)?.snapshot;
   }
 
   /** Merged snapshots, one per seq, in order. */
   intervals(): Snapshot[] {
-    return [...this.bySeq.keys()].sort((a, b) => a - b).map((seq) => mergeSnapshots(this.bySeq.get(seq)!));
+    const seqs = [...new Set([...this.open.keys(), ...this.closed.keys()])].sort((a, b) => a - b);
+    return seqs.map((s) => this.interval(s)!);
   }
 
   /** How many snapshots were added for `seq`. */
   countAt(seq: number): number {
-    return this.bySeq.get(seq)?.length ?? 0;
+    return this.open.get(seq)?.count ?? this.closed.get(seq)?.count ?? 0;
   }
 
+  /** Releases everything. Idempotent; the accumulator is unusable afterwards. */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.totals.destroy();
-    this.bySeq.clear();
+    this.open.clear();
+    this.closed.clear();
+    this.histCache.clear();
+    this.live = undefined;
   }
 }

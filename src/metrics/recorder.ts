@@ -1,13 +1,18 @@
 /**
  * The per-process recorder. The hot path (`request()`) records each value once, into
- * the step's interval histograms, and bumps plain counters. At each interval cut the
- * step histograms are added up into scenario and global ones (HDR addition is exact,
- * so the global histogram equals one holding every value) and folded into the run
- * totals. Interval snapshots carry `latency` per key (plus `iteration`/`lag` per
- * scenario and `service` globally) to keep live merging cheap; the whole-run metrics
- * carry every histogram at every key.
+ * the step's interval histograms (`HdrCounts`: a few ns a value), and bumps plain
+ * counters. At each interval cut the step histograms are added up into scenario and
+ * global ones (bucket-wise addition is exact, so the global histogram equals one
+ * holding every value), encoded into the snapshot, folded into the run totals and
+ * cleared. Measured with `node --import tsx bench/recorder.ts`: see the report in
+ * bench/recorder.ts's header for the figures.
+ *
+ * Snapshots carry every histogram of every key (latency, service, ttfb per step,
+ * scenario and globally; iteration and lag per scenario and globally): a worker that
+ * dies mid-run leaves only its snapshots behind, and the coordinator must be able to
+ * rebuild its totals from them exactly, step-level service times included.
  */
-import { encodeHistogram, newHistogram, type Histogram } from './histogram.js';
+import { HdrCounts } from './hdr-counts.js';
 import type { Counters, ErrorClass, ErrorSample, HistogramName, MetricSetWire, RunMetrics, ScenarioMetricsWire, Snapshot } from './types.js';
 
 /** One measured request. Times in integer µs; status 0 when there was no response. */
@@ -21,6 +26,11 @@ export interface RequestSample {
   bytesOut: number;
   message?: string;
 }
+
+/** At most this many distinct error messages are kept per (scenario, step, class). */
+export const MAX_ERROR_SAMPLES = 5;
+/** Error messages are cut to this many characters. */
+export const MAX_ERROR_MESSAGE = 500;
 
 /** Mutable counters with cheap keyed maps for the hot path. */
 class Tally {
@@ -75,94 +85,137 @@ class Tally {
   }
 }
 
-type Hists = Partial<Record<HistogramName, Histogram>>;
+type Hists = Partial<Record<HistogramName, HdrCounts>>;
 
-/** Interval and run state of one key. */
+/** Interval and run state of one key (a step, a scenario, or the whole run). */
 class KeyState {
   readonly interval = new Tally();
   readonly run = new Tally();
+  /** This interval's own recordings (steps: request times; scenarios: iteration, lag). */
   readonly ih: Hists = {};
   readonly rh: Hists = {};
 
-  hist(name: HistogramName): Histogram {
-    return (this.ih[name] ??= newHistogram());
-  }
-
-  destroy(): void {
-    for (const h of [...Object.values(this.ih), ...Object.values(this.rh)]) h?.destroy();
+  hist(name: HistogramName): HdrCounts {
+    return (this.ih[name] ??= new HdrCounts());
   }
 }
 
 /** Opaque handle of a step, resolved once (the hot path uses it). */
 export interface StepKey {
-  readonly state: KeyState;
   readonly scenario: string;
   readonly step: string;
 }
 
 /** Opaque handle of a scenario. */
 export interface ScenarioKey {
-  readonly state: KeyState;
   readonly name: string;
 }
 
-const MAX_SAMPLES_PER_KEY = 5;
-
-function addInto(into: Hists, name: HistogramName, h: Histogram | undefined): void {
-  if (!h || h.totalCount === 0) return;
-  (into[name] ??= newHistogram()).add(h);
+/** Internal shape behind the opaque handles. */
+interface StepHandle extends StepKey {
+  readonly state: KeyState;
+  readonly latency: HdrCounts;
+  readonly service: HdrCounts;
+  readonly ttfb: HdrCounts;
+  /** Prefix of error-sample ids. */
+  readonly sampleId: string;
+}
+interface ScenarioHandle extends ScenarioKey {
+  readonly state: KeyState;
 }
 
-function encodeAll(h: Hists, only?: readonly HistogramName[]): MetricSetWire['hist'] {
+/** Adds every non-empty histogram of `from` into `into`. */
+function addAll(into: Hists, from: Hists): void {
+  for (const name in from) {
+    const h = from[name as HistogramName]!;
+    if (h.totalCount > 0) (into[name as HistogramName] ??= new HdrCounts()).add(h);
+  }
+}
+
+/** Encodes non-empty histograms: uncompressed for snapshots, compressed for run totals (see HdrCounts.encode). */
+function encodeAll(h: Hists, compress: boolean): MetricSetWire['hist'] {
   const out: MetricSetWire['hist'] = {};
-  for (const [name, hist] of Object.entries(h) as [HistogramName, Histogram][]) {
-    if (hist.totalCount > 0 && (!only || only.includes(name))) out[name] = encodeHistogram(hist);
+  for (const name in h) {
+    const hist = h[name as HistogramName]!;
+    if (hist.totalCount > 0) out[name as HistogramName] = hist.encode(compress);
   }
   return out;
 }
 
-const STEP_INTERVAL: readonly HistogramName[] = ['latency'];
-const SCENARIO_INTERVAL: readonly HistogramName[] = ['latency', 'iteration', 'lag'];
-const GLOBAL_INTERVAL: readonly HistogramName[] = ['latency', 'service', 'iteration', 'lag'];
+function resetAll(h: Hists): void {
+  for (const name in h) h[name as HistogramName]!.reset();
+}
+
+/** First few distinct messages per (scenario, step, class), with counts. */
+class SampleBook {
+  private readonly byKey = new Map<string, ErrorSample[]>();
+
+  add(id: string, scenario: string, step: string, errorClass: ErrorClass, message: string, count = 1): void {
+    let list = this.byKey.get(id);
+    if (!list) this.byKey.set(id, (list = []));
+    const found = list.find((x) => x.message === message);
+    if (found) found.count += count;
+    else if (list.length < MAX_ERROR_SAMPLES) list.push({ scenario, step, errorClass, message, count });
+  }
+
+  list(): ErrorSample[] {
+    return [...this.byKey.values()].flat().map((s) => ({ ...s }));
+  }
+
+  clear(): void {
+    this.byKey.clear();
+  }
+}
 
 /** Records one process's measurements; see the module comment. */
 export class Recorder {
   private readonly intervalMs: number;
   private readonly startAtMs: number;
-  private readonly scenarios = new Map<string, { state: KeyState; steps: Map<string, KeyState> }>();
+  private readonly scenarios = new Map<string, { handle: ScenarioHandle; steps: Map<string, StepHandle> }>();
   private readonly global = new KeyState();
-  private readonly samples = new Map<string, ErrorSample[]>();
+  private readonly runSamples = new SampleBook();
+  private readonly intervalSamples = new SampleBook();
   private seq = 0;
   private destroyed = false;
 
   constructor(opts: { scenarios: { name: string; steps: string[] }[]; intervalMs: number; startAtMs: number }) {
+    if (!(opts.intervalMs > 0)) throw new RangeError(`recorder intervalMs must be > 0 (got ${opts.intervalMs})`);
     this.intervalMs = opts.intervalMs;
     this.startAtMs = opts.startAtMs;
     for (const s of opts.scenarios) {
-      const steps = new Map<string, KeyState>();
-      for (const step of s.steps) steps.set(step, new KeyState());
-      this.scenarios.set(s.name, { state: new KeyState(), steps });
+      const steps = new Map<string, StepHandle>();
+      for (const step of s.steps) {
+        if (steps.has(step)) continue;
+        const state = new KeyState();
+        steps.set(step, { scenario: s.name, step, state, latency: state.hist('latency'), service: state.hist('service'), ttfb: state.hist('ttfb'), sampleId: `${s.name}\u0000${step}\u0000` });
+      }
+      this.scenarios.set(s.name, { handle: { name: s.name, state: new KeyState() }, steps });
     }
   }
 
   /** Handle of a step; throws for a name the layout does not have. */
   stepKey(scenario: string, step: string): StepKey {
-    const st = this.scenarios.get(scenario)?.steps.get(step);
-    if (!st) throw new RangeError(`recorder has no step '${scenario}/${step}'`);
-    return { state: st, scenario, step };
+    const h = this.scenarios.get(scenario)?.steps.get(step);
+    if (!h) throw new RangeError(`recorder has no step '${scenario}/${step}'`);
+    return h;
   }
 
-  /** Handle of a scenario. */
+  /** Handle of a scenario; throws for a name the layout does not have. */
   scenarioKey(scenario: string): ScenarioKey {
     const sc = this.scenarios.get(scenario);
     if (!sc) throw new RangeError(`recorder has no scenario '${scenario}'`);
-    return { state: sc.state, name: scenario };
+    return sc.handle;
   }
 
-  /** Records one request (hot path). */
+  /**
+   * Records one request (hot path). Requests that got no response at all (status 0
+   * with an error class: refused, reset, timed out, client-side failure) are counted
+   * but kept out of the time histograms, where their near-zero or cut-off times
+   * would bend the percentiles of real responses.
+   */
   request(key: StepKey, s: RequestSample): void {
-    const st = key.state;
-    const t = st.interval;
+    const h = key as StepHandle;
+    const t = h.state.interval;
     t.requests++;
     t.bytesIn += s.bytesIn;
     t.bytesOut += s.bytesOut;
@@ -170,125 +223,121 @@ export class Recorder {
     if (s.errorClass) {
       t.errors++;
       t.byClass.set(s.errorClass, (t.byClass.get(s.errorClass) ?? 0) + 1);
-      if (s.message) this.sample(key, s.errorClass, s.message);
+      this.sample(h, s.errorClass, s.message ?? (s.status ? `HTTP ${s.status}` : s.errorClass));
+      if (!s.status) return;
     }
-    // Requests that got no response at all have no latency worth a percentile.
-    if (s.status || !s.errorClass) {
-      (st.ih.latency ??= newHistogram()).recordValue(s.latencyUs);
-      (st.ih.service ??= newHistogram()).recordValue(s.serviceUs);
-      (st.ih.ttfb ??= newHistogram()).recordValue(s.ttfbUs);
-    }
+    h.latency.record(s.latencyUs);
+    h.service.record(s.serviceUs);
+    h.ttfb.record(s.ttfbUs);
   }
 
-  private sample(key: StepKey, errorClass: ErrorClass, message: string): void {
-    const id = `${key.scenario}\u0000${key.step}\u0000${errorClass}`;
-    let list = this.samples.get(id);
-    if (!list) this.samples.set(id, (list = []));
-    const found = list.find((x) => x.message === message);
-    if (found) found.count++;
-    else if (list.length < MAX_SAMPLES_PER_KEY) list.push({ scenario: key.scenario, step: key.step, errorClass, message: message.slice(0, 500), count: 1 });
+  private sample(h: StepHandle, errorClass: ErrorClass, message: string): void {
+    const id = h.sampleId + errorClass;
+    const m = message.length > MAX_ERROR_MESSAGE ? message.slice(0, MAX_ERROR_MESSAGE) : message;
+    this.runSamples.add(id, h.scenario, h.step, errorClass, m);
+    this.intervalSamples.add(id, h.scenario, h.step, errorClass, m);
   }
 
   /** Check outcomes of a step. */
   checks(key: StepKey, passed: number, failed: number): void {
-    key.state.interval.checksPassed += passed;
-    key.state.interval.checksFailed += failed;
+    const t = (key as StepHandle).state.interval;
+    t.checksPassed += passed;
+    t.checksFailed += failed;
   }
 
   /** A completed iteration and its duration. */
   iteration(key: ScenarioKey, durationUs: number): void {
-    key.state.interval.iterations++;
-    key.state.hist('iteration').recordValue(Math.max(1, durationUs));
+    const st = (key as ScenarioHandle).state;
+    st.interval.iterations++;
+    st.hist('iteration').record(durationUs);
   }
 
-  /** Open model: actual − intended start of an arrival. */
+  /** Open model: actual − intended start of an arrival (negative counts as 0). */
   lag(key: ScenarioKey, lagUs: number): void {
-    key.state.hist('lag').recordValue(Math.max(0, lagUs));
+    (key as ScenarioHandle).state.hist('lag').record(lagUs);
   }
 
   /** Arrivals that found no free VU. */
   dropped(key: ScenarioKey, n = 1): void {
-    key.state.interval.droppedIterations += n;
+    (key as ScenarioHandle).state.interval.droppedIterations += n;
   }
 
   /**
-   * Rolls the current interval up (steps → scenario → global), folds it into the
-   * run totals, resets it, and returns what the interval held, encoded with `only`.
+   * Rolls the current interval up (steps → scenario → global), folds it into the run
+   * totals and clears it. With `encode`, returns what the interval held.
    */
-  private fold(encode: boolean): Omit<Snapshot, 'v' | 'seq' | 'startMs' | 'intervalMs' | 'activeVus'> {
-    const g = this.global;
+  private fold(encode: boolean): Pick<Snapshot, 'total' | 'scenarios'> {
     const gi = new Tally();
     const gh: Hists = {};
     const scenarios: Record<string, ScenarioMetricsWire> = {};
     for (const [name, sc] of this.scenarios) {
+      const own = sc.handle.state;
       const si = new Tally();
-      si.addTally(sc.state.interval);
+      si.addTally(own.interval);
       const sh: Hists = {};
+      addAll(sh, own.ih);
       const steps: Record<string, MetricSetWire> = {};
       for (const [stepName, st] of sc.steps) {
-        si.addTally(st.interval);
-        for (const [hn, h] of Object.entries(st.ih) as [HistogramName, Histogram][]) addInto(sh, hn, h);
-        if (encode) steps[stepName] = { counters: st.interval.wire(), hist: encodeAll(st.ih, STEP_INTERVAL) };
-        st.run.addTally(st.interval);
-        for (const [hn, h] of Object.entries(st.ih) as [HistogramName, Histogram][]) {
-          addInto(st.rh, hn, h);
-          h.reset();
-        }
-        st.interval.reset();
+        const k = st.state;
+        si.addTally(k.interval);
+        addAll(sh, k.ih);
+        if (encode) steps[stepName] = { counters: k.interval.wire(), hist: encodeAll(k.ih, false) };
+        k.run.addTally(k.interval);
+        addAll(k.rh, k.ih);
+        resetAll(k.ih);
+        k.interval.reset();
       }
-      for (const [hn, h] of Object.entries(sc.state.ih) as [HistogramName, Histogram][]) addInto(sh, hn, h);
-      if (encode) scenarios[name] = { total: { counters: si.wire(), hist: encodeAll(sh, SCENARIO_INTERVAL) }, steps };
+      if (encode) scenarios[name] = { total: { counters: si.wire(), hist: encodeAll(sh, false) }, steps };
       gi.addTally(si);
-      for (const [hn, h] of Object.entries(sh) as [HistogramName, Histogram][]) {
-        addInto(gh, hn, h);
-        addInto(sc.state.rh, hn, h);
-        h.destroy();
-      }
-      sc.state.run.addTally(si);
-      for (const h of Object.values(sc.state.ih)) h?.reset();
-      sc.state.interval.reset();
+      addAll(gh, sh);
+      own.run.addTally(si);
+      addAll(own.rh, sh);
+      resetAll(own.ih);
+      own.interval.reset();
     }
-    const total: MetricSetWire = { counters: gi.wire(), hist: encode ? encodeAll(gh, GLOBAL_INTERVAL) : {} };
-    g.run.addTally(gi);
-    for (const [hn, h] of Object.entries(gh) as [HistogramName, Histogram][]) {
-      addInto(g.rh, hn, h);
-      h.destroy();
-    }
-    return { total, scenarios };
+    this.global.run.addTally(gi);
+    addAll(this.global.rh, gh);
+    return { total: { counters: gi.wire(), hist: encode ? encodeAll(gh, false) : {} }, scenarios };
   }
 
   /** Closes the current interval and returns its snapshot (seq 0, 1, 2, …). */
   cut(activeVus: number): Snapshot {
+    this.assertLive();
     const body = this.fold(true);
+    const samples = this.intervalSamples.list();
+    this.intervalSamples.clear();
     const seq = this.seq++;
-    return { v: 1, seq, startMs: this.startAtMs + seq * this.intervalMs, intervalMs: this.intervalMs, activeVus, ...body };
+    return { v: 1, seq, startMs: this.startAtMs + seq * this.intervalMs, intervalMs: this.intervalMs, activeVus, ...body, ...(samples.length ? { errorSamples: samples } : {}) };
   }
 
-  /** The whole run so far (the open interval is folded in first). */
+  /**
+   * The whole run so far. The open interval is folded in first: what it held counts
+   * in the totals but will not appear in a later snapshot, so cut() before final()
+   * when the interval series must be complete (the engine does).
+   */
   final(): RunMetrics {
+    this.assertLive();
     this.fold(false);
+    this.intervalSamples.clear();
     const scenarios: Record<string, ScenarioMetricsWire> = {};
     for (const [name, sc] of this.scenarios) {
       const steps: Record<string, MetricSetWire> = {};
-      for (const [stepName, st] of sc.steps) steps[stepName] = { counters: st.run.wire(), hist: encodeAll(st.rh) };
-      scenarios[name] = { total: { counters: sc.state.run.wire(), hist: encodeAll(sc.state.rh) }, steps };
+      for (const [stepName, st] of sc.steps) steps[stepName] = { counters: st.state.run.wire(), hist: encodeAll(st.state.rh, true) };
+      scenarios[name] = { total: { counters: sc.handle.state.run.wire(), hist: encodeAll(sc.handle.state.rh, true) }, steps };
     }
-    return {
-      v: 1,
-      total: { counters: this.global.run.wire(), hist: encodeAll(this.global.rh) },
-      scenarios,
-      errorSamples: [...this.samples.values()].flat(),
-    };
+    return { v: 1, total: { counters: this.global.run.wire(), hist: encodeAll(this.global.rh, true) }, scenarios, errorSamples: this.runSamples.list() };
   }
 
-  /** Releases every histogram. Idempotent. */
+  private assertLive(): void {
+    if (this.destroyed) throw new RangeError('recorder used after destroy()');
+  }
+
+  /** Releases the histograms' storage. Idempotent; the recorder is unusable afterwards. */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.global.destroy();
-    for (const sc of this.scenarios.values()) {
-      sc.state.destroy();
-      for (const st of sc.steps.values()) st.destroy();
-    }
+    this.scenarios.clear();
+    this.runSamples.clear();
+    this.intervalSamples.clear();
   }
 }

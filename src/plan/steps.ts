@@ -220,7 +220,7 @@ export class StepReader {
     if (s.json !== undefined) {
       this.checkJsonTemplates(s.json, [...p, 'json']);
       const text = jsonBodyText(s.json);
-      body = { raw: text, dynamic: isDynamic(text) };
+      body = { raw: text, dynamic: isDynamic(text), json: true };
       const all = { ...this.defaults.headers, ...headers };
       if (!Object.keys(all).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = { raw: 'application/json', dynamic: false };
     }

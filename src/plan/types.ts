@@ -16,6 +16,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 
 export interface TemplateText {
   raw: string;
   dynamic: boolean;
+  /** A `json:` body: template output is JSON-escaped where it lands inside strings. */
+  json?: boolean;
 }
 
 /** One linear segment of a load shape: from the previous target to `target` over `durationMs` (0 = jump). */

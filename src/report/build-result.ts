@@ -1,10 +1,14 @@
 /**
  * Engine output (or a coordinator's merge) → the versioned Result every output is
- * rendered from. Every figure comes from a histogram or a counter; rates are over
- * the run's active span (start instant → end), so a merged run and a single process
- * recording the same requests report the same numbers.
+ * rendered from. Every figure comes from a histogram or a counter. Whole-run rates
+ * (summary, scenario and step `rps`, the `rps` threshold) are over the run's span,
+ * `endedAtMs − startAtMs` (the barrier instant to the end), rather than the sum of
+ * interval spans: both are the same up to the last partial interval, and this one
+ * needs no intervals, so a merged run and a single process recording the same
+ * requests report the same numbers. A time-series point's rate is over its own
+ * interval, clipped at the end of the run (the last interval is partial).
  */
-import { decodeHistogram, latencyStats, latencyStatsOf } from '../metrics/histogram.js';
+import { latencyStatsOf } from '../metrics/histogram.js';
 import type { MetricSetWire, RunMetrics, Snapshot } from '../metrics/types.js';
 import type { RunEvent } from '../engine/types.js';
 import type { Plan } from '../plan/types.js';
@@ -57,9 +61,7 @@ export function timePoint(m: MetricSetWire | undefined, snap: Snapshot, startAtM
   // The last interval of a run is partial: its rate is over the part that happened.
   const spanMs = Math.max(1, Math.min(snap.intervalMs, endedAtMs - snap.startMs));
   const c = m?.counters;
-  const h = m?.hist.latency ? decodeHistogram(m.hist.latency) : undefined;
-  const l = latencyStats(h);
-  h?.destroy();
+  const l = latencyStatsOf(m?.hist.latency);
   return {
     t: Math.round((snap.startMs - startAtMs) / 10) / 100,
     requests: c?.requests ?? 0,

@@ -3,7 +3,7 @@
  * on the run so far (abort_on_fail). Latency metrics come from the `latency`
  * histogram of the scope (corrected in open models), in ms; rates are 0..1.
  */
-import { decodeHistogram, type Histogram } from '../metrics/histogram.js';
+import { HdrCounts, latencyStats, type Histogram, type LatencyStatsMs } from '../metrics/histogram.js';
 import type { MetricsAccumulator } from '../metrics/merge.js';
 import type { Counters, RunMetrics } from '../metrics/types.js';
 import type { Threshold, ThresholdMetric } from '../plan/types.js';
@@ -12,13 +12,13 @@ import type { ThresholdResult } from '../report/result-schema.js';
 /** Read access to measurements by scope. */
 export interface MetricsView {
   counters(scenario?: string, step?: string): Counters | undefined;
-  /** Decoded latency histogram of the scope; owned by the view. */
-  latency(scenario?: string, step?: string): Histogram | undefined;
+  /** Latency histogram of the scope (µs); owned by the view. */
+  latency(scenario?: string, step?: string): HdrCounts | Histogram | undefined;
 }
 
-/** A view over whole-run metrics; histograms are decoded on first use. Call destroy(). */
+/** A view over whole-run metrics; histograms are decoded on first use. destroy() drops them. */
 export function viewOfRunMetrics(m: RunMetrics): MetricsView & { destroy(): void } {
-  const cache = new Map<string, Histogram | undefined>();
+  const cache = new Map<string, HdrCounts | undefined>();
   const set = (scenario?: string, step?: string) => (scenario ? (step ? m.scenarios[scenario]?.steps[step] : m.scenarios[scenario]?.total) : m.total);
   return {
     counters: (scenario, step) => set(scenario, step)?.counters,
@@ -26,12 +26,11 @@ export function viewOfRunMetrics(m: RunMetrics): MetricsView & { destroy(): void
       const id = `${scenario ?? ''}\u0000${step ?? ''}`;
       if (!cache.has(id)) {
         const enc = set(scenario, step)?.hist.latency;
-        cache.set(id, enc ? decodeHistogram(enc) : undefined);
+        cache.set(id, enc ? HdrCounts.decode(enc) : undefined);
       }
       return cache.get(id);
     },
     destroy() {
-      for (const h of cache.values()) h?.destroy();
       cache.clear();
     },
   };
@@ -41,11 +40,12 @@ export function viewOfRunMetrics(m: RunMetrics): MetricsView & { destroy(): void
 export function viewOfAccumulator(acc: MetricsAccumulator): MetricsView {
   return {
     counters: (scenario, step) => acc.counters(scenario, step),
-    latency: (scenario, step) => acc.histogram('latency', scenario, step),
+    latency: (scenario, step) => acc.counts('latency', scenario, step),
   };
 }
 
-const PERCENTILE: Partial<Record<ThresholdMetric, number>> = { p50: 50, p90: 90, p95: 95, p99: 99, 'p99.9': 99.9 };
+/** Which latency figure a latency metric reads. */
+const LATENCY_FIGURE: Partial<Record<ThresholdMetric, keyof LatencyStatsMs>> = { p50: 'p50', p90: 'p90', p95: 'p95', p99: 'p99', 'p99.9': 'p99_9', min: 'min', max: 'max', mean: 'mean' };
 
 /** The actual value of a threshold's metric, or null when its scope has no data. */
 export function metricValue(t: Threshold, view: MetricsView, durationSec: number): number | null {
@@ -65,11 +65,12 @@ export function metricValue(t: Threshold, view: MetricsView, durationSec: number
       return n ? c.checksPassed / n : null;
     }
     default: {
+      const figure = LATENCY_FIGURE[t.metric];
+      if (!figure) throw new RangeError(`threshold metric '${t.metric}' has no evaluator`);
       const h = view.latency(t.scenario, t.step);
       if (!h || h.totalCount === 0) return null;
-      const p = PERCENTILE[t.metric];
-      const us = p !== undefined ? h.getValueAtPercentile(p) : t.metric === 'min' ? h.minNonZeroValue : t.metric === 'max' ? h.maxValue : h.mean;
-      return Math.round(us) / 1000;
+      // The same figures (and rounding) the report shows, so a verdict never disagrees with its table.
+      return latencyStats(h)[figure];
     }
   }
 }

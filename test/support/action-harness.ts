@@ -33,7 +33,7 @@ export interface RunActionOptions {
   runAttempt?: number;
   results: FakeResults;
   github?: FakeGitHub;
-  /** Script to run (default dist/index.js); `.ts` entries run through tsx. */
+  /** Script to run (default $LT_ACTION_ENTRY, else dist/index.js); `.ts` entries run through tsx. */
   entry?: string;
   /** An existing workspace (left alone); default a fresh temp dir, removed afterwards unless keepWorkspace. */
   workspace?: string;
@@ -158,7 +158,7 @@ export function startAction(opts: RunActionOptions): ActionHandle {
   };
   for (const [k, v] of Object.entries(opts.inputs)) env[inputEnvName(k)] = v;
   Object.assign(env, opts.env ?? {});
-  const entry = resolve(ROOT, opts.entry ?? 'dist/index.js');
+  const entry = resolve(ROOT, opts.entry ?? process.env.LT_ACTION_ENTRY ?? 'dist/index.js');
   // The child's cwd is the workspace (no node_modules there), so tsx is named by its absolute URL.
   const tsx = () => pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('tsx')).href;
   const argv = entry.endsWith('.ts') ? ['--import', tsx(), entry] : [entry];

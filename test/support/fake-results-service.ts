@@ -49,6 +49,8 @@ export interface QueuedFault extends Omit<FaultSpec, 'status'> {
   status?: number;
   delayMs?: number;
   hold?: Promise<unknown>;
+  /** Drop the connection without an answer (the client sees ECONNRESET). */
+  reset?: boolean;
   times: number;
 }
 
@@ -94,6 +96,8 @@ export interface FakeResults {
   delayNext(op: FakeResultsOp, ms: number, times?: number): void;
   /** Holds the next call of `op` until `release` settles (deterministic reordering, e.g. block 0 after block 1). */
   holdNext(op: FakeResultsOp, release: Promise<unknown>): void;
+  /** Drops the connection of the next `times` (default 1) Twirp calls of `op` unanswered (logged with status 0). */
+  resetNext(op: TwirpMethod, times?: number): void;
   /** Calls `fn` after each answered request (e.g. to release a hold); returns an unsubscribe function. */
   onRequest(fn: (r: FakeResultsRequest) => void): () => void;
   /** Requests answered so far, oldest first. */
@@ -150,7 +154,7 @@ export async function startFakeResultsService(opts: { firstId?: number } = {}): 
     if (--f.times <= 0) faults.delete(op);
     if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
     if (f.hold) await f.hold.catch(() => undefined);
-    return f.status === undefined ? undefined : { ...f, status: f.status };
+    return f.status === undefined && !f.reset ? undefined : { ...f, status: f.status ?? 0 };
   };
 
   const wire = (a: FakeArtifact) => ({
@@ -236,6 +240,10 @@ export async function startFakeResultsService(opts: { firstId?: number } = {}): 
       return error('malformed', `request body is not a JSON object: ${(err as Error).message}`);
     }
     const fault = await takeFault(method as TwirpMethod);
+    if ((fault as QueuedFault | undefined)?.reset) {
+      record({ op: method as TwirpMethod, status: 0, atMs: Date.now(), name: str(body, 'name'), runId: scope.runId, jobId: scope.jobId });
+      return void req.socket.destroy();
+    }
     const faultBody = (f: FaultSpec) => f.body ?? { code: CODE_OF_STATUS[f.status] ?? 'unknown', msg: `injected fault (${f.status})` };
     if (fault && !fault.applyFirst) return send(fault.status, faultBody(fault), { name: str(body, 'name'), runId: scope.runId, jobId: scope.jobId });
     try {
@@ -269,6 +277,9 @@ export async function startFakeResultsService(opts: { firstId?: number } = {}): 
     },
     delayNext(op, ms, times = 1) {
       faults.set(op, { delayMs: ms, times });
+    },
+    resetNext(op, times = 1) {
+      faults.set(op, { reset: true, times });
     },
     holdNext(op, release) {
       faults.set(op, { hold: release, times: 1 });

@@ -36,8 +36,6 @@ export interface ExtractFailure {
 export interface ExtractResult {
   values: Record<string, string>;
   failures: ExtractFailure[];
-  /** @deprecated Same array as `failures` (kept for callers written against the first version). */
-  failed: ExtractFailure[];
 }
 
 /** A step's extractors, ready for the hot path. */
@@ -134,7 +132,7 @@ export function compileExtractors(extract: Record<string, Extractor>, where = 'e
         if (typeof r === 'string') values[names[i]] = r;
         else failures.push({ name: names[i], message: r.message });
       }
-      return { values, failures, failed: failures };
+      return { values, failures };
     },
   };
 }

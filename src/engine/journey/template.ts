@@ -114,11 +114,43 @@ function registerHelpers(hb: typeof Handlebars): void {
   });
 }
 
+/** The slice of Handlebars' JavaScriptCompiler we extend (it is untyped in @types). */
+interface JsCompilerProto {
+  appendToBuffer(source: unknown, location: unknown, explicit?: boolean): unknown;
+  compiler: unknown;
+}
+type JsCompilerClass = (new () => object) & { prototype: JsCompilerProto; call(self: object): void };
+
+/**
+ * Handlebars with `noEscape` joins a template's outputs with `+`, so expressions that
+ * yield numbers are ADDED: `{{randomInt 1 1}}{{randomInt 2 2}}` renders "3", not "12"
+ * (with escaping on, escapeExpression would have made them strings first). This
+ * compiler subclass — Handlebars' documented extension point — wraps every appended
+ * piece in `"" + (…)`, so the join is always string concatenation.
+ */
+function useStringJoin(instance: typeof Handlebars): void {
+  const Base = (instance as unknown as { JavaScriptCompiler: JsCompilerClass }).JavaScriptCompiler;
+  // A plain constructor function: Handlebars' compiler is an ES5 "class" (function + prototype).
+  const StringJoinCompiler = function (this: object) {
+    Base.call(this);
+  } as unknown as JsCompilerClass;
+  StringJoinCompiler.prototype = Object.create(Base.prototype) as JsCompilerProto;
+  const proto = StringJoinCompiler.prototype;
+  proto.appendToBuffer = function (this: unknown, source: unknown, location: unknown, explicit?: boolean) {
+    const parts = Array.isArray(source) ? source : [source];
+    return Base.prototype.appendToBuffer.call(this, ['"" + (', ...parts, ')'], location, explicit);
+  };
+  // Block programs are compiled by `new this.compiler()`: keep them on the subclass too.
+  proto.compiler = StringJoinCompiler;
+  (instance as unknown as { JavaScriptCompiler: JsCompilerClass }).JavaScriptCompiler = StringJoinCompiler;
+}
+
 let instance: typeof Handlebars | undefined;
 /** The isolated instance, created on first use (no side effects at import time). */
 function hb(): typeof Handlebars {
   if (!instance) {
     instance = Handlebars.create();
+    useStringJoin(instance);
     registerHelpers(instance);
   }
   return instance;
@@ -135,31 +167,17 @@ function shortError(err: unknown): string {
   return `${lines[0].replace(/:$/, '')}: unexpected ${got === 'EOF' ? 'end of template (a {{ or block left open?)' : `'${got.toLowerCase()}'`} in ${JSON.stringify(lines[1] ?? '')}`;
 }
 
-/**
- * Handlebars with `noEscape` joins outputs with `+`, so when a template starts with
- * expressions that yield numbers they are ADDED: `{{randomInt 1 1}}{{randomInt 2 2}}`
- * renders "3", not "12" (escaping would have made them strings). Compiling behind a
- * literal prefix makes the join a string concatenation from the start; the prefix is
- * cut off after rendering. The prefix ends in a newline so that a block tag on the
- * template's first line is still "standalone" (its line break dropped) as without it.
- */
-const PREFIX = '\u0001\n';
-
 /** Compiles Handlebars source now; throws PlanError naming `where`. */
 function compileNow(source: string, where: string): TextFn {
-  const fn = hb().compile(PREFIX + source, COMPILE_OPTIONS);
-  let cut = PREFIX.length;
+  const fn = hb().compile(source, COMPILE_OPTIONS);
   try {
-    // `{{~` at the very start strips the prefix's newline: see what the prefix renders as.
-    const first = (hb().parse(PREFIX + source) as unknown as { body: { type: string; value?: string }[] }).body[0];
-    if (!(first?.type === 'ContentStatement' && first.value?.startsWith(PREFIX))) cut = 1;
     // Handlebars compiles lazily on first render; `_setup` forces it without rendering
     // (no helper runs), so a syntax error is a load-time error, not a failed request.
     (fn as unknown as { _setup(o: object): void })._setup({});
   } catch (err) {
     throw new PlanError(`${where}: template error: ${shortError(err)}`, { path: where, cause: err });
   }
-  return (ctx) => (fn(ctx) as string).slice(cut);
+  return fn as TextFn;
 }
 
 interface AstNode {

@@ -139,10 +139,12 @@ test('the variables-only fast path renders exactly what Handlebars renders', () 
   const templates = [
     '{{ token }}', 'a {{a}} b {{ a.b }} c {{a.b.c}}', '{{~ token ~}} x', 'x {{~ token }} y', '{{{ token }}}', '\\{{ token }}', '{{! comment }}{{token}}',
     '{{ items.[0] }}|{{ items.[1].id }}|{{ items.length }}', '{{ s.length }}', '{{ n }}{{ z }}{{ f }}{{ t }}{{ nul }}{{ undef }}', '{{ obj }}', '{{ items }}',
-    '{{ constructor }}|{{ s.constructor }}|{{ obj.toString }}', '{{ vu.id }}-{{ iteration }}', '{{ data.user }}', '{{ dash-key }}', 'x{{ fn }}y',
+'{{ vu.id }}-{{ iteration }}', '{{ data.user }}', '{{ dash-key }}', 'x{{ fn }}y',
     '{{ uuid }}', '{{ this.token }}', '{{ ./token }}', '{{ @root.token }}', '{{#if token}}{{token}}{{/if}}',
   ];
   const ctx = { ...ctxOf(1, {}), token: 'tok', a: { b: { c: 'deep' } }, items: [1, { id: 'i2' }], s: 'str', n: 0, z: -1.5, f: false, t: true, nul: null, undef: undefined, obj: { k: 1 }, 'dash-key': 'd', fn: () => 'called' } as TemplateContext;
+  // Prototype properties are not variables (Handlebars agrees, with a console warning, so not compared here).
+  assert.equal(t('[{{ constructor }}|{{ s.constructor }}|{{ obj.toString }}]')(ctx), '[||]');
   for (const raw of templates) {
     const fast = compileText({ raw, dynamic: true });
     const slow = compileTextHandlebars(raw);
