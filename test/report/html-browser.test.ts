@@ -42,7 +42,7 @@ async function open(html: string): Promise<{ page: Page; errors: string[]; reque
   return { page, errors, requests };
 }
 
-test('the report of a real run: no console errors, every chart drawn, self-contained', async () => {
+test('the report of a real run: no console errors, every chart drawn, self-contained', async (t) => {
   const target = await startDemoTarget({ port: 0, quiet: true });
   let result;
   try {
@@ -88,6 +88,9 @@ thresholds:
     assert.equal(await page.textContent('[data-field="requests"]'), String(result.summary.requests));
     assert.deepEqual(errors, [], 'no console or page errors');
     assert.deepEqual(requests, [], 'no network requests: the report is self-contained');
+    // Page weight and time to a drawn page (navigation start → load event, charts drawn synchronously by then).
+    const loadMs = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
+    t.diagnostic(`report page weight ${Buffer.byteLength(html)} bytes; load with charts drawn ${loadMs.toFixed(0)} ms`);
     await page.screenshot({ path: join(ROOT, 'docs', 'report-screenshot.png') });
   } finally {
     await page.close();

@@ -11,6 +11,7 @@ import type { Result } from '../../report/result-schema.js';
 import { Progress, finalTable } from '../progress.js';
 import { writeOutputs } from '../outputs.js';
 import type { Dashboard } from '../../report/dashboard.js';
+import type { Snapshot } from '../../metrics/types.js';
 
 const usage = `Usage: loadtest run <plan.yaml> [options]
 
@@ -27,34 +28,31 @@ export async function runCommand(planPath: string, opts: OptionValues, io: CliIO
   const plan = applyOverrides(loaded, { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined });
   const workers = (opts.workers as number) ?? 1;
   const progress = opts.quiet ? undefined : new Progress(io.stdout, Date.now());
+  let dashboard: Dashboard | undefined;
+  if (opts.dashboard) {
+    const { startDashboard } = await import('../../report/dashboard.js');
+    dashboard = await startDashboard({ port: opts.dashboardPort as number, plan });
+    io.stderr.write(`dashboard: ${dashboard.url}\n`);
+  }
+  // Progress and the dashboard see the same snapshots: this process's, or the merge of the workers'.
+  const onSnapshot = (snap: Snapshot, vus: number) => {
+    progress?.update(snap, vus);
+    dashboard?.publish(snap);
+  };
   let result: Result;
-  if (workers > 1) {
-    const { runDistributedLocal } = await import('../../cluster/local-cluster.js');
-    result = await runDistributedLocal(resolve(io.cwd, planPath), {
-      workers,
-      signal: io.signal,
-      overrides: { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined },
-      log: (line: string) => io.stderr.write(`${line}\n`),
-      onSnapshot: progress ? (snap, vus) => progress.update(snap, vus) : undefined,
-    });
-  } else {
-    let dashboard: Dashboard | undefined;
-    if (opts.dashboard) {
-      const { startDashboard } = await import('../../report/dashboard.js');
-      dashboard = await startDashboard({ port: opts.dashboardPort as number, plan });
-      io.stderr.write(`dashboard: ${dashboard.url}\n`);
-    }
-    try {
-      result = await runPlan(plan, {
+  try {
+    if (workers > 1) {
+      const { runDistributedLocal } = await import('../../cluster/local-cluster.js');
+      result = await runDistributedLocal(resolve(io.cwd, planPath), {
+        workers,
         signal: io.signal,
-        onSnapshot: (snap, vus) => {
-          progress?.update(snap, vus);
-          dashboard?.publish(snap);
-        },
+        overrides: { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined },
+        log: (line: string) => io.stderr.write(`${line}\n`),
+        onSnapshot,
       });
-    } finally {
-      await dashboard?.close();
-    }
+    } else result = await runPlan(plan, { signal: io.signal, onSnapshot });
+  } finally {
+    await dashboard?.close();
   }
   progress?.finish();
   writeOutputs(result, opts, io.cwd);
