@@ -91,6 +91,7 @@ export function redistribute(current: number[], baseWeights: number[], alive: bo
   if (uncovered > 0 && firstDead >= 0) weights[firstDead] += uncovered;
   if (!weights.some((w) => w > 0)) weights[Math.max(0, firstDead)] = 1;
   const after = sharesOf(weights);
-  const coveredShare = after.reduce<number>((a, s, i) => a + (alive[i] ? s : 0), 0);
+  // From integers, so full coverage is exactly 1 (a float sum of shares may not be).
+  const coveredShare = weights.reduce((a, w, i) => a + (alive[i] ? w : 0), 0) / weights.reduce((a, w) => a + w, 0);
   return { weights, coveredShare, before, after };
 }

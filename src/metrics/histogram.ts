@@ -8,12 +8,14 @@
  *   that wants the library's API.
  *
  * Library variant, measured with `node --import tsx bench/histogram-options.ts`
- * (1M log-uniform values 0.2–500 ms; 2-core machine shared with other jobs, so
- * absolute figures are noisy, ratios are not): `packed` buckets cost ~2,700 ns per
- * record and ~47 ms per decode+add of a 2,000-value histogram against ~660 ns and
- * ~0.46 ms for Int32 (`64` ≈ Int32; WASM ~70 ns but ~140 ms to initialise); the
- * encoded sizes are identical (the wire format does not depend on the bucket type).
- * So: Int32, never `packed`, JS rather than WASM.
+ * (1M log-uniform values 0.2–500 ms; a 2-core machine shared with other jobs, so
+ * absolute figures are noisy; two runs at load average ~9 and ~3): `packed` buckets
+ * cost 2,680 / 1,000 ns per record and 47 / 20 ms per decode+add of a 2,000-value
+ * histogram, against 660 / 470 ns and 0.46 / 0.31 ms for Int32 (Float64 ≈ Int32;
+ * WASM 67 / 280 ns per record but ~140 ms to initialise and a destroy() owed on
+ * every histogram). Encoded sizes are identical (1,828 B for 2,000 values, 8,072 B
+ * for 1M): the wire format does not depend on the bucket type. So: Int32, never
+ * `packed`, JS rather than WASM — and `HdrCounts` where speed matters.
  */
 import * as hdr from 'hdr-histogram-js';
 import { HdrCounts } from './hdr-counts.js';

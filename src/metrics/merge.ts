@@ -4,9 +4,13 @@
  * would have recorded. Late snapshots go into their own interval (by seq), never
  * dropped (Artillery drops them: its issue #3750).
  *
- * Histograms are decoded straight into `HdrCounts` (hdr-counts.ts): with the
- * library's decode + add, 256 workers' snapshots cost ~740 ms of CPU per interval;
- * see bench/merge.ts for the figures with this code.
+ * Histograms are decoded straight into `HdrCounts` (hdr-counts.ts). Measured with
+ * `node --import tsx bench/merge.ts` (256 workers, 2,000 req/s each, 2 scenarios ×
+ * 3 steps, every histogram of every key in each snapshot: ~8,400 histograms a
+ * second) on the shared 2-core machine at load average ~3–6: MetricsAccumulator.add
+ * of one interval ~190–290 ms CPU, mergeSnapshots of the same 256 ~185–260 ms; with
+ * the library's decode + add, snapshots carrying a third as many histograms took
+ * ~740 ms for add alone.
  */
 import { HdrCounts, type Histogram } from './histogram.js';
 import { decodeSparse, type SparseCounts } from './hdr-counts.js';

@@ -4,8 +4,10 @@
  * counters. At each interval cut the step histograms are added up into scenario and
  * global ones (bucket-wise addition is exact, so the global histogram equals one
  * holding every value), encoded into the snapshot, folded into the run totals and
- * cleared. Measured with `node --import tsx bench/recorder.ts`: see the report in
- * bench/recorder.ts's header for the figures.
+ * cleared. Measured with `node --import tsx bench/recorder.ts` (2 scenarios × 3 steps,
+ * 1 % errors, a cut every 20,000 calls) on the shared 2-core machine: request()
+ * 120–165 ns a call at load average ~3, 320–580 ns at ~10 (the library's JS
+ * histograms: 1,000–2,400 ns); cut() 4–5 ms at load ~3.
  *
  * Snapshots carry every histogram of every key (latency, service, ttfb per step,
  * scenario and globally; iteration and lag per scenario and globally): a worker that

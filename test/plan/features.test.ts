@@ -117,7 +117,7 @@ test('a plan using every journey feature resolves to the engine types', () => {
 
   const setup = plan.setup[0] as Step;
   assert.equal(setup.method, 'POST', 'methods are case-insensitive');
-  assert.deepEqual(setup.body, { raw: '{"user":"admin"}', dynamic: false });
+  assert.deepEqual(setup.body, { raw: '{"user":"admin"}', dynamic: false, json: true });
   assert.deepEqual(setup.headers['Content-Type'], { raw: 'application/json', dynamic: false });
   assert.deepEqual(setup.extract, { admin_token: { from: 'json', path: '$.token' } });
   assert.equal((plan.teardown[0] as Step).method, 'DELETE');
@@ -190,7 +190,7 @@ scenarios:
     'j.yaml',
   );
   const step = plan.scenarios[0].steps[0] as Step;
-  assert.deepEqual(step.body, { raw: JSON.stringify(value), dynamic: false });
+  assert.deepEqual(step.body, { raw: JSON.stringify(value), dynamic: false, json: true });
   assert.equal(step.headers['Content-Type'], undefined, 'defaults already set a content-type');
 });
 

@@ -166,7 +166,7 @@ test('scenario timing keys: start_time, graceful_stop (default 10s), weight', ()
   const d = scenario('{ type: constant, vus: 1 }', 'duration: 5s');
   assert.equal(d.startTimeMs, 0);
   assert.equal(d.gracefulStopMs, 10_000);
-  assert.equal(d.weight, 1);
+  assert.equal(d.weight, undefined, 'no weight unless the plan gives one (see weights.ts)');
 });
 
 test('impossible profiles are refused at the offending key', () => {

@@ -55,7 +55,7 @@ export function describePlan(plan: Plan): string {
     const extras = [
       s.startTimeMs ? `starts at ${secs(s.startTimeMs)}` : '',
       s.thinkTime ? `think ${describeThink(s.thinkTime)}` : '',
-      s.weight !== 1 ? `weight ${s.weight}` : '',
+      s.weight !== undefined ? `weight ${s.weight}` : '',
       s.data ? `data ${s.data}` : '',
     ].filter(Boolean);
     lines.push(`  scenario '${s.name}': ${describeExecutor(s.executor)} for ${secs(s.durationMs)}${extras.length ? ` (${extras.join(', ')})` : ''}; ${countSteps(s.steps)} step(s): ${stepList(s.steps)}`);
