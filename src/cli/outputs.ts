@@ -3,7 +3,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { OptionValues } from '../options.js';
 import type { Result } from '../report/result-schema.js';
-import { render } from '../report/render.js';
 import { LtError } from '../errors.js';
 
 function write(path: string, text: string): void {
@@ -15,8 +14,8 @@ function write(path: string, text: string): void {
   }
 }
 
-/** Renders and writes each requested output. */
-export function writeOutputs(result: Result, opts: OptionValues, cwd: string): void {
+/** Renders and writes each requested output (the renderer loads only when needed). */
+export async function writeOutputs(result: Result, opts: OptionValues, cwd: string): Promise<void> {
   const targets: [string | undefined, 'json' | 'html' | 'md' | 'junit'][] = [
     [opts.out as string | undefined, 'json'],
     [opts.report as string | undefined, 'html'],
@@ -24,6 +23,8 @@ export function writeOutputs(result: Result, opts: OptionValues, cwd: string): v
     [opts.junit as string | undefined, 'junit'],
   ];
   for (const [path, format] of targets) {
-    if (path) write(resolve(cwd, path), format === 'json' ? JSON.stringify(result, null, 2) + '\n' : render(result, format));
+    if (!path) continue;
+    const text = format === 'json' ? JSON.stringify(result, null, 2) + '\n' : (await import('../report/render.js')).render(result, format);
+    write(resolve(cwd, path), text);
   }
 }

@@ -82,7 +82,7 @@ export const command: Command = {
         },
       });
       progress?.finish();
-      writeOutputs(result, opts, io.cwd);
+      await writeOutputs(result, opts, io.cwd);
       io.stdout.write(finalTable(result));
       return result.run.exit_code;
     } finally {

@@ -55,7 +55,7 @@ export async function runCommand(planPath: string, opts: OptionValues, io: CliIO
     await dashboard?.close();
   }
   progress?.finish();
-  writeOutputs(result, opts, io.cwd);
+  await writeOutputs(result, opts, io.cwd);
   return result;
 }
 
