@@ -183,9 +183,12 @@ async function startup(): Promise<void> {
 
 async function rss(url: string): Promise<void> {
   const secs = Math.max(SECONDS, 15);
-  const p = plan('rss', `name: rss\ntarget: ${url}\nscenarios:\n  s:\n    duration: ${secs}s\n    think_time: 5s\n    profile: { type: constant, vus: 10000 }\n    steps:\n      - { name: root, method: GET, url: / }\n`);
-  const m = await loadtest(p);
-  console.log(`rss: 10,000 VUs with 5 s think time for ${secs}s: max RSS ${m.maxRssMb.toFixed(0)} MB (${m.rps.toFixed(0)} req/s)`);
+  // Per-VU connections (the default, browser-like: 10,000 sockets) and one shared pool.
+  for (const connections of ['per_vu', 'shared']) {
+    const p = plan(`rss-${connections}`, `name: rss\ntarget: ${url}\nhttp: { connections: ${connections} }\nscenarios:\n  s:\n    duration: ${secs}s\n    think_time: 5s\n    profile: { type: constant, vus: 10000 }\n    steps:\n      - { name: root, method: GET, url: / }\n`);
+    const m = await loadtest(p);
+    console.log(`rss: 10,000 VUs with 5 s think time for ${secs}s, connections ${connections}: max RSS ${m.maxRssMb.toFixed(0)} MB (${m.rps.toFixed(0)} req/s)`);
+  }
 }
 
 const sections = process.argv.slice(2);

@@ -22,6 +22,8 @@ export interface CompiledStep {
   method: string;
   /** Present when url and query are static: precomputed target. */
   staticTarget?: { origin: string; path: string; href: string };
+  /** The target's origin when the target has no path of its own (fast path for rendered `/paths`). */
+  targetOrigin?: string;
   url: TextFn;
   query: [string, TextFn][];
   /** Static headers (plan defaults merged), shared object — copy before adding. */
@@ -98,14 +100,16 @@ function compileStep(step: Step, plan: Plan, target: string | undefined, scenari
   const extract = Object.keys(step.extract).length > 0 ? compileExtractors(step.extract, `${where}.extract`) : undefined;
   const checks = step.checks ? compileChecks(step.checks, `${where}.checks`) : undefined;
   const needsBody = Boolean(extract?.needsBody || checks?.needsBody);
-  // Checks and extractors may read any header; cookies and redirects only two.
-  const needsHeaders = checks || extract ? 'all' : step.followRedirects || cookies ? 'session' : 'none';
+  // Header checks and header extractors read any header; cookies and redirects only two.
+  const readsHeaders = Boolean(checks?.needsHeaders) || Object.values(step.extract).some((e) => e.from === 'header');
+  const needsHeaders = readsHeaders ? 'all' : step.followRedirects || cookies ? 'session' : 'none';
   return {
     kind: 'request',
     name: step.name,
     step,
     method: step.method,
     staticTarget,
+    targetOrigin: targetOriginOf(target),
     url: compileText(step.url, `${where}.url`),
     query,
     staticHeaders,
@@ -122,6 +126,17 @@ function compileStep(step: Step, plan: Plan, target: string | undefined, scenari
   };
 }
 
+/** The origin of a target whose path is empty or `/` (else undefined). */
+function targetOriginOf(target: string | undefined): string | undefined {
+  if (!target) return undefined;
+  try {
+    const u = new URL(target);
+    return u.pathname === '/' && !u.search ? u.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Compiles a step tree. */
 export function compileNodes(nodes: StepNode[], plan: Plan, target: string | undefined, scenario: string, cookies = true): CompiledNode[] {
   return nodes.map((n) =>
@@ -134,7 +149,13 @@ export function compileNodes(nodes: StepNode[], plan: Plan, target: string | und
 /** Builds the final URL of a step for one request. */
 export function buildUrl(s: CompiledStep, ctx: TemplateContext, target: string | undefined, where: string): { origin: string; path: string; href: string } {
   if (s.staticTarget) return s.staticTarget;
-  const u = new URL(resolveUrl(s.url(ctx), target, where));
+  const text = s.url(ctx);
+  // A rendered absolute path under a path-less target needs no URL parsing (the common
+  // `/items/{{ id }}` case); anything else goes through WHATWG URL resolution.
+  if (s.query.length === 0 && s.targetOrigin && text.charCodeAt(0) === 47 && text.charCodeAt(1) !== 47 && !/[\s#\\%]/.test(text)) {
+    return { origin: s.targetOrigin, path: text, href: s.targetOrigin + text };
+  }
+  const u = new URL(resolveUrl(text, target, where));
   for (const [k, fn] of s.query) u.searchParams.append(k, fn(ctx));
   return splitUrl(u.href);
 }
