@@ -63,6 +63,9 @@ export const command: Command = {
     let expose: (() => Promise<{ contentType: string; body: string }>) | undefined;
     const relay = createHttpRelayServer({ host, port, token, log, metrics: async () => (expose ? expose() : { contentType: 'text/plain', body: '' }) });
     const progress = opts.quiet ? undefined : new Progress(io.stdout, Date.now());
+    // The live dashboard is the same page as the report, fed by the merged snapshots.
+    const dashboard = opts.dashboard ? await (await import('../../report/dashboard.js')).startDashboard({ port: opts.dashboardPort as number, plan }) : undefined;
+    if (dashboard) io.stderr.write(`dashboard: ${dashboard.url}\n`);
     try {
       const { result } = await runCoordinator({
         plan,
@@ -75,7 +78,10 @@ export const command: Command = {
         signal: io.signal,
         log,
         onMetrics: (e) => (expose = e),
-        onProgress: progress ? (snap, vus) => progress.update(snap, vus) : undefined,
+        onProgress: (snap, vus) => {
+          progress?.update(snap, vus);
+          dashboard?.publish(snap);
+        },
         onListening: () => {
           io.stdout.write(`relay: ${relay.url} token: ${token}\n`);
           log(`waiting for ${workers} worker(s): loadtest worker --relay ${relay.url} --token <token>`);
@@ -86,6 +92,7 @@ export const command: Command = {
       io.stdout.write(finalTable(result));
       return result.run.exit_code;
     } finally {
+      await dashboard?.close();
       await relay.close();
     }
   },
