@@ -124,7 +124,7 @@ export async function runWorker(opts: OptionValues): Promise<void> {
       workerId,
       probes: kind === 'artifacts' ? 1 : 5,
       env: process.env,
-      baseDir: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      workspaceDir: process.env.GITHUB_WORKSPACE ?? process.cwd(),
       signal,
       log: (l) => core.info(l),
     }));

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { OptionValues } from '../options.js';
 import type { Result } from '../report/result-schema.js';
+import type { Comparison } from '../report/compare.js';
 import { LtError } from '../errors.js';
 
 function write(path: string, text: string): void {
@@ -15,7 +16,7 @@ function write(path: string, text: string): void {
 }
 
 /** Renders and writes each requested output (the renderer loads only when needed). */
-export async function writeOutputs(result: Result, opts: OptionValues, cwd: string): Promise<void> {
+export async function writeOutputs(result: Result, opts: OptionValues, cwd: string, comparison?: Comparison): Promise<void> {
   const targets: [string | undefined, 'json' | 'html' | 'md' | 'junit'][] = [
     [opts.out as string | undefined, 'json'],
     [opts.report as string | undefined, 'html'],
@@ -24,7 +25,7 @@ export async function writeOutputs(result: Result, opts: OptionValues, cwd: stri
   ];
   for (const [path, format] of targets) {
     if (!path) continue;
-    const text = format === 'json' ? JSON.stringify(result, null, 2) + '\n' : (await import('../report/render.js')).render(result, format);
+    const text = format === 'json' ? JSON.stringify(result, null, 2) + '\n' : (await import('../report/render.js')).render(result, format, { comparison });
     write(resolve(cwd, path), text);
   }
 }

@@ -11,6 +11,7 @@
  * Relay loss never stops the run: messages go through the Outbox, which buffers and
  * delivers them in order when the relay is back.
  */
+import { dirname, resolve } from 'node:path';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { LtError } from '../errors.js';
@@ -40,6 +41,11 @@ export interface WorkerOptions {
   env?: Record<string, string | undefined>;
   /** Directory the plan's data files are relative to (default: cwd). */
   baseDir?: string;
+  /**
+   * A checkout the coordinator's plan path is relative to (the Action's workspace):
+   * data files are then found next to the plan, as the coordinator found them.
+   */
+  workspaceDir?: string;
   /** Give up waiting for an assignment after this long (default 10 min). */
   assignTimeoutMs?: number;
   /** Stops the run early (the result is still sent). */
@@ -173,7 +179,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerOutcome> {
     const assign = first as CommandOf<'assign'>;
     let plan;
     try {
-      const loaded = loadPlan(assign.plan.text, assign.plan.file, { env: opts.env ?? {}, baseDir: opts.baseDir ?? process.cwd() });
+      const loaded = loadPlan(assign.plan.text, assign.plan.file, { env: opts.env ?? {}, baseDir: opts.workspaceDir ? dirname(resolve(opts.workspaceDir, assign.plan.file)) : (opts.baseDir ?? process.cwd()) });
       if (loaded.hash !== assign.planHash) {
         throw new LtError('LT_ERR_CLUSTER', `plan ${assign.plan.file} loads here with hash ${loaded.hash.slice(0, 12)}…, the coordinator's is ${assign.planHash.slice(0, 12)}… (different data files or tool version?)`);
       }

@@ -264,6 +264,11 @@ export class MetricsAccumulator {
     return { v: 1, ...this.sum().wire(true) };
   }
 
+  /** Names of the scenarios seen so far. */
+  scenarioNames(): string[] {
+    return [...this.sum().scenarios.keys()];
+  }
+
   /** Counters so far of a scope (global when no scenario); do not modify. */
   counters(scenario?: string, step?: string): Counters | undefined {
     return this.sum().set(scenario, step)?.counters;

@@ -3,8 +3,8 @@
  * on the run so far (abort_on_fail). Latency metrics come from the `latency`
  * histogram of the scope (corrected in open models), in ms; rates are 0..1.
  */
-import { HdrCounts, latencyStats, type Histogram, type LatencyStatsMs } from '../metrics/histogram.js';
-import type { MetricsAccumulator } from '../metrics/merge.js';
+import { encodeHistogram, HdrCounts, latencyStats, type Histogram, type LatencyStatsMs } from '../metrics/histogram.js';
+import { addCounters, emptyCounters, type MetricsAccumulator } from '../metrics/merge.js';
 import type { Counters, RunMetrics } from '../metrics/types.js';
 import type { Threshold, ThresholdMetric } from '../plan/types.js';
 import type { ThresholdResult } from '../report/result-schema.js';
@@ -14,6 +14,42 @@ export interface MetricsView {
   counters(scenario?: string, step?: string): Counters | undefined;
   /** Latency histogram of the scope (µs); owned by the view. */
   latency(scenario?: string, step?: string): HdrCounts | Histogram | undefined;
+  /** Scenario names (for any-scenario step scopes: a step name in every scenario that has it). */
+  scenarioNames(): string[];
+}
+
+/**
+ * A view whose `(undefined, step)` scope is that step summed over every scenario that
+ * has it (the any-scenario step scope of thresholds), instead of the whole run.
+ */
+function withAnyScenarioSteps(view: MetricsView): MetricsView {
+  const sums = new Map<string, { counters: Counters; latency?: HdrCounts }>();
+  const sum = (step: string) => {
+    let hit = sums.get(step);
+    if (hit) return hit;
+    const counters = emptyCounters();
+    let latency: HdrCounts | undefined;
+    let found = false;
+    for (const sc of view.scenarioNames()) {
+      const c = view.counters(sc, step);
+      if (!c) continue;
+      found = true;
+      addCounters(counters, c);
+      const h = view.latency(sc, step);
+      if (h) {
+        latency ??= new HdrCounts();
+        latency.add(h instanceof HdrCounts ? h : HdrCounts.decode(encodeHistogram(h)));
+      }
+    }
+    hit = found ? { counters, latency } : { counters: undefined as unknown as Counters };
+    sums.set(step, hit);
+    return hit;
+  };
+  return {
+    scenarioNames: () => view.scenarioNames(),
+    counters: (scenario, step) => (!scenario && step ? sum(step).counters : view.counters(scenario, step)),
+    latency: (scenario, step) => (!scenario && step ? sum(step).latency : view.latency(scenario, step)),
+  };
 }
 
 /** A view over whole-run metrics; histograms are decoded on first use. destroy() drops them. */
@@ -21,6 +57,7 @@ export function viewOfRunMetrics(m: RunMetrics): MetricsView & { destroy(): void
   const cache = new Map<string, HdrCounts | undefined>();
   const set = (scenario?: string, step?: string) => (scenario ? (step ? m.scenarios[scenario]?.steps[step] : m.scenarios[scenario]?.total) : m.total);
   return {
+    scenarioNames: () => Object.keys(m.scenarios),
     counters: (scenario, step) => set(scenario, step)?.counters,
     latency(scenario, step) {
       const id = `${scenario ?? ''}\u0000${step ?? ''}`;
@@ -39,6 +76,7 @@ export function viewOfRunMetrics(m: RunMetrics): MetricsView & { destroy(): void
 /** A view over a live accumulator (no encoding, no copies). */
 export function viewOfAccumulator(acc: MetricsAccumulator): MetricsView {
   return {
+    scenarioNames: () => acc.scenarioNames(),
     counters: (scenario, step) => acc.counters(scenario, step),
     latency: (scenario, step) => acc.counts('latency', scenario, step),
   };
@@ -110,7 +148,7 @@ function toResult(t: Threshold, actual: number | null): ThresholdResult {
 /** Evaluates every threshold (the verdict). No data in a scope fails its threshold. */
 export function evaluateThresholds(thresholds: Threshold[], metrics: RunMetrics | MetricsView, durationSec: number): ThresholdResult[] {
   const owned = 'v' in metrics ? viewOfRunMetrics(metrics) : undefined;
-  const view = owned ?? (metrics as MetricsView);
+  const view = withAnyScenarioSteps(owned ?? (metrics as MetricsView));
   try {
     return thresholds.map((t) => toResult(t, metricValue(t, view, durationSec)));
   } finally {

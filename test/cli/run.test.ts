@@ -131,3 +131,25 @@ test("the seed's example plans run unchanged against the demo target on :8080", 
     await demo.close();
   }
 });
+
+test('run --baseline compares with a previous result; --fail-on-regression exits 99 on a clear slowdown', async () => {
+  const dir = tempDir();
+  const base = join(dir, 'base.json');
+  const yaml = (url: string) => `
+name: cmp
+target: ${target.url}
+scenarios:
+  s:
+    duration: 8s
+    profile: { type: constant, vus: 4 }
+    steps:
+      - { name: page, method: GET, url: "${url}" }
+`;
+  const r1 = await runCli(['run', planFile(yaml('/fast'), dir), '--out', base, '--quiet']);
+  assert.equal(r1.code, 0, r1.stderr);
+  const summary = join(dir, 'summary.md');
+  const r2 = await runCli(['run', planFile(yaml('/slow?ms=25'), tempDir()), '--baseline', base, '--fail-on-regression', '--summary', summary, '--quiet']);
+  assert.equal(r2.code, 99, r2.stdout + r2.stderr);
+  assert.match(r2.stdout, /Compared with .*base\.json: \d+ regressed/);
+  assert.match(readFileSync(summary, 'utf8'), /Compared with the baseline/);
+});

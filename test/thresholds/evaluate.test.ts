@@ -158,3 +158,23 @@ test('evaluateLive on a live accumulator view agrees with the final evaluation',
   acc.destroy();
   rec.destroy();
 });
+
+test('an any-scenario step scope sums that step over the scenarios that have it, not the whole run', async () => {
+  const { Recorder } = await import('../../src/metrics/recorder.js');
+  const { evaluateThresholds: evaluate } = await import('../../src/thresholds/evaluate.js');
+  const rec = new Recorder({ scenarios: [{ name: 'a', steps: ['fast', 'slow'] }, { name: 'b', steps: ['fast'] }], intervalMs: 1000, startAtMs: 0 });
+  const sample = (latencyUs: number) => ({ latencyUs, serviceUs: latencyUs, ttfbUs: 1, status: 200, bytesIn: 1, bytesOut: 1 });
+  for (let i = 0; i < 10; i++) {
+    rec.request(rec.stepKey('a', 'fast'), sample(1000));
+    rec.request(rec.stepKey('b', 'fast'), sample(3000));
+    rec.request(rec.stepKey('a', 'slow'), sample(200_000));
+  }
+  const metrics = rec.final();
+  rec.destroy();
+  const t = { expression: 'max < 100 [*/fast]', metric: 'max' as const, op: '<' as const, value: 100, step: 'fast', abortOnFail: false, delayAbortEvalMs: 0 };
+  const [r] = evaluate([t, { ...t, metric: 'requests', op: '>', value: 0, expression: 'requests' }], metrics, 1);
+  assert.ok(r.actual! >= 2.99 && r.actual! <= 3.01, `max over both 'fast' steps is 3 ms, not the slow step's 200 ms (got ${r.actual})`);
+  assert.equal(r.passed, true);
+  const [, n] = evaluate([t, { ...t, metric: 'requests', op: '>', value: 0, expression: 'requests' }], metrics, 1);
+  assert.equal(n.actual, 20, 'requests of fast in a and b');
+});

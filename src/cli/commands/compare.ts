@@ -5,6 +5,7 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError } from '../../errors.js';
 import { readResultFile } from '../../report/load-result.js';
 import { compareResults } from '../../report/compare.js';
+import { formatInterval, renderPrComment } from '../../report/render.js';
 import { ExitCode } from '../../errors.js';
 
 const pct = (v: number | null) => (v === null ? '–' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
@@ -12,11 +13,12 @@ const pct = (v: number | null) => (v === null ? '–' : `${v >= 0 ? '+' : ''}${(
 export const command: Command = {
   name: 'compare',
   summary: 'Compare two results: regressed, improved or ~ (no clear change)',
-  usage: `Usage: loadtest compare <base.json> <head.json> [--format text|json] [--fail-on-regression]
-                        [--min-relative 0.05] [--min-absolute-ms 2]
+  usage: `Usage: loadtest compare <base.json> <head.json> [--format text|md|json] [--fail-on-regression]
+                        [--min-relative 0.05] [--min-absolute-ms 2] [--alpha 0.05]
 
 A change is flagged only when a bootstrap interval over interval-level samples
-excludes no-change AND the whole interval is beyond the practical floor.
+excludes no-change AND the whole interval is beyond the practical floor (relative,
+and for latency absolute ms). --format md prints the PR-comment Markdown.
 Exit codes: 0, or 99 with --fail-on-regression when something regressed; 2 on bad input.
 `,
   async run(argv, io) {
@@ -25,6 +27,7 @@ Exit codes: 0, or 99 with --fail-on-regression when something regressed; 2 on ba
       'fail-on-regression': { type: 'boolean' },
       'min-relative': { type: 'string' },
       'min-absolute-ms': { type: 'string' },
+      alpha: { type: 'string' },
     });
     if (positionals.length !== 2) throw new UsageError(`compare takes a base and a head result (got ${positionals.length} file(s))`);
     const num = (name: string, v: unknown) => {
@@ -34,15 +37,18 @@ Exit codes: 0, or 99 with --fail-on-regression when something regressed; 2 on ba
       return n;
     };
     const format = (values.format as string | undefined) ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got '${format}')`);
+    if (format !== 'text' && format !== 'md' && format !== 'json') throw new UsageError(`--format must be one of text, md, json (got '${format}')`);
+    const alpha = num('alpha', values.alpha);
+    if (alpha !== undefined && (alpha <= 0 || alpha >= 1)) throw new UsageError(`--alpha must be between 0 and 1 (got '${values.alpha}')`);
     const base = readResultFile(resolve(io.cwd, positionals[0]));
     const head = readResultFile(resolve(io.cwd, positionals[1]));
-    const cmp = compareResults(base, head, { minRelative: num('min-relative', values['min-relative']), minAbsoluteMs: num('min-absolute-ms', values['min-absolute-ms']) });
+    const cmp = compareResults(base, head, { minRelative: num('min-relative', values['min-relative']), minAbsoluteMs: num('min-absolute-ms', values['min-absolute-ms']), alpha, baseLabel: positionals[0] });
     if (format === 'json') io.stdout.write(JSON.stringify(cmp, null, 2) + '\n');
+    else if (format === 'md') io.stdout.write(renderPrComment(head, { comparison: cmp }));
     else {
       const lines = [`${cmp.summary.regressed} regressed · ${cmp.summary.improved} improved · ${cmp.summary.unchanged} unchanged`, ''];
       for (const r of cmp.rows) {
-        const iv = r.interval ? `[${r.interval[0].toFixed(3)}, ${r.interval[1].toFixed(3)}]` : (r.note ?? '');
+        const iv = formatInterval(r);
         lines.push(`${r.verdict.padEnd(10)} ${r.scope.padEnd(30)} ${r.metric.padEnd(11)} ${r.base.toFixed(3).padStart(10)} → ${r.head.toFixed(3).padStart(10)}  ${pct(r.deltaPct).padStart(8)}  ${iv}`);
       }
       lines.push('', cmp.method, '');

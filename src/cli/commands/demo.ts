@@ -43,7 +43,7 @@ it, and writes result.json, report.html, summary.md and junit.xml into --dir.
         { target: target.url, duration: values.duration as string | undefined, quiet: values.quiet as boolean | undefined, out: join(dir, 'result.json'), report: join(dir, 'report.html'), summary: join(dir, 'summary.md'), junit: join(dir, 'junit.xml') },
         'cli',
       );
-      const result = await runCommand(demoPlanPath(), opts, io);
+      const { result } = await runCommand(demoPlanPath(), opts, io);
       io.stdout.write(finalTable(result));
       io.stdout.write(`wrote ${join(dir, 'result.json')}, report.html, summary.md, junit.xml\n`);
       return result.run.exit_code;

@@ -12,6 +12,7 @@ import { Progress, finalTable } from '../progress.js';
 import { writeOutputs } from '../outputs.js';
 import type { Dashboard } from '../../report/dashboard.js';
 import type { Snapshot } from '../../metrics/types.js';
+import type { Comparison } from '../../report/compare.js';
 
 const usage = `Usage: loadtest run <plan.yaml> [options]
 
@@ -23,7 +24,7 @@ ${cliHelp()}
 `;
 
 /** Runs `plan` per the options and writes the requested outputs. */
-export async function runCommand(planPath: string, opts: OptionValues, io: CliIO): Promise<Result> {
+export async function runCommand(planPath: string, opts: OptionValues, io: CliIO): Promise<{ result: Result; comparison?: Comparison }> {
   const loaded = loadPlanFile(resolve(io.cwd, planPath), { env: io.env });
   const plan = applyOverrides(loaded, { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined });
   const workers = (opts.workers as number) ?? 1;
@@ -55,8 +56,17 @@ export async function runCommand(planPath: string, opts: OptionValues, io: CliIO
     await dashboard?.close();
   }
   progress?.finish();
-  await writeOutputs(result, opts, io.cwd);
-  return result;
+  // --baseline: the comparison goes into the Markdown/HTML outputs and the final lines.
+  let comparison: Comparison | undefined;
+  if (opts.baseline) {
+    const { readResultFile } = await import('../../report/load-result.js');
+    const { compareResults } = await import('../../report/compare.js');
+    comparison = compareResults(readResultFile(resolve(io.cwd, opts.baseline as string)), result);
+    const regressed = comparison.rows.filter((r) => r.verdict === 'regressed');
+    io.stdout.write(`\nCompared with ${opts.baseline}: ${comparison.summary.regressed} regressed · ${comparison.summary.improved} improved · ${comparison.summary.unchanged} unchanged${regressed.length ? ` (${regressed.map((r) => `${r.scope} ${r.metric}`).join(', ')})` : ''}\n`);
+  }
+  await writeOutputs(result, opts, io.cwd, comparison);
+  return { result, comparison };
 }
 
 export const command: Command = {
@@ -67,8 +77,10 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs('run', argv, cliParseConfig());
     if (positionals.length !== 1) throw new UsageError(`run takes exactly one plan file (got ${positionals.length ? positionals.map((p) => `'${p}'`).join(' ') : 'none'}); see 'loadtest run --help'`);
     const opts = validateOptions(values as Record<string, string | boolean>, 'cli');
-    const result = await runCommand(positionals[0], opts, io);
+    const { result, comparison } = await runCommand(positionals[0], opts, io);
     io.stdout.write(finalTable(result));
+    // --fail-on-regression turns a passing run with regressions into exit 99.
+    if (result.run.exit_code === 0 && opts.failOnRegression && comparison && comparison.summary.regressed > 0) return 99;
     return result.run.exit_code;
   },
 };
