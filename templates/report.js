@@ -36,6 +36,13 @@
       var lx = el('text', { x: sx(xv), y: H - 6, 'text-anchor': 'middle', fill: '#59636e', 'font-size': 10 });
       lx.textContent = opts.xLabel ? opts.xLabel(xv) : fmt(xv) + 's'; svg.appendChild(lx);
     });
+    // Events (worker lost, redistribution, abort) as dashed markers on time charts.
+    (opts.events || []).forEach(function (ev) {
+      if (ev.t < x0 || ev.t > x1) return;
+      var g = el('line', { x1: sx(ev.t), x2: sx(ev.t), y1: T, y2: H - B, stroke: '#9a6700', 'stroke-dasharray': '3 3', 'data-event': '1' });
+      var tip = el('title', {}); tip.textContent = ev.type + ' at ' + fmt(ev.t) + 's'; g.appendChild(tip);
+      svg.appendChild(g);
+    });
     series.forEach(function (s, si) {
       var c = s.color || COLORS[si % COLORS.length];
       if (opts.bars) {
@@ -76,7 +83,7 @@
     if (!charts.errors.length) charts.errors = [{ name: 'errors', points: pts(ts, function (p) { return p.errors; }) }];
     Object.keys(charts).forEach(function (k) {
       var svg = document.querySelector('svg[data-chart="' + k + '"]');
-      if (svg) { draw(svg, charts[k]); legend(k, charts[k]); }
+      if (svg) { draw(svg, charts[k], { events: data.events }); legend(k, charts[k]); }
     });
     var hsvg = document.querySelector('svg[data-chart="histogram"]');
     if (hsvg) draw(hsvg, [{ name: 'share %', points: (data.buckets || []).map(function (b, i) { return [i, b.share * 100]; }) }], { bars: true, xLabel: function (i) { var b = (data.buckets || [])[Math.round(i)]; return b ? b.label : ''; } });

@@ -18,22 +18,59 @@ import { viewModel, type ViewModel } from './view-model.js';
 
 export type Format = 'html' | 'md' | 'junit' | 'json';
 
-/** GitHub's limits: job summaries 1 MiB, comments 65,536 characters. */
+/** Only http(s) links: a result file is input, and javascript: URLs run on click. */
+function safeUrl(u: string | undefined): string | undefined {
+  return u && /^https?:\/\//i.test(u) ? u : undefined;
+}
+
+/** GitHub's limits: job summaries 1 MiB, comments 65,536 characters (with a margin). */
 export const SUMMARY_LIMIT = 1024 * 1024 - 1024;
 export const COMMENT_LIMIT = 65_536 - 512;
 
-function templatesDir(): string {
+/**
+ * templates/ next to the code, in both layouts: src/report/render.ts under tsx
+ * (../../templates) and the esbuild bundles dist/cli.js, dist/index.js (../templates).
+ * The nearer candidate is tried first so a bundle never picks up an unrelated
+ * templates/ two levels up.
+ */
+export function templatesDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const rel of ['../../templates', '../templates', './templates']) {
+  const tried: string[] = [];
+  for (const rel of ['../templates', '../../templates']) {
     const p = join(here, rel);
     if (existsSync(join(p, 'report.html.hbs'))) return p;
+    tried.push(p);
   }
-  throw new LtError('LT_ERR_IO', `templates/ not found near ${here}`);
+  throw new LtError('LT_ERR_IO', `report templates not found (looked in ${tried.join(', ')}); the templates/ folder ships beside dist/`);
 }
 
 const hb = Handlebars.create();
-/** Markdown-safe text: escapes HTML (via the caller's {{ }}) and table pipes and backticks. */
-hb.registerHelper('md', (v: unknown) => new hb.SafeString(hb.escapeExpression(String(v ?? '')).replace(/\|/g, '\\|').replace(/`/g, "'").replace(/\r?\n/g, ' ')));
+/**
+ * Markdown-safe text for tables and lines: HTML escaped (GitHub decodes entities, so
+ * `<` shows as `<`), Markdown punctuation backslash-escaped so names cannot become
+ * links, images or emphasis, pipes as `&#124;` so they cannot split a table cell,
+ * newlines folded, and `@` followed by a word joiner so an error message cannot
+ * mention (notify) anyone.
+ */
+export function mdText(v: unknown): string {
+  return hb
+    .escapeExpression(String(v ?? ''))
+    .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
+    .replace(/\|/g, '&#124;')
+    .replace(/@/g, '@\u2060')
+    .replace(/\r?\n|\r/g, ' ');
+}
+/**
+ * Inline code that keeps `<` readable: raw `<code>` (entities decode there, unlike in
+ * backticks). Its content is still Markdown inline content, so it is escaped the same way.
+ */
+export function mdCode(v: unknown): string {
+  return `<code>${mdText(v)}</code>`;
+}
+hb.registerHelper('md', (v: unknown) => new hb.SafeString(mdText(v)));
+/** A link destination: characters that would end or break a Markdown link are %-encoded. */
+hb.registerHelper('url', (v: unknown) => new hb.SafeString(String(v ?? '').replace(/[\s()<>"'`\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`)));
+hb.registerHelper('code', (v: unknown) => new hb.SafeString(mdCode(v)));
 
 const cache = new Map<string, HandlebarsTemplateDelegate>();
 function template(name: string): HandlebarsTemplateDelegate {
@@ -43,6 +80,14 @@ function template(name: string): HandlebarsTemplateDelegate {
 }
 
 const num = (v: number, metric: string) => (metric === 'error_rate' ? `${(v * 100).toFixed(2)}%` : v >= 100 ? v.toFixed(0) : v.toFixed(2));
+const signed = (v: number, digits: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
+
+/** The interval of a row as people read it: a ratio as % change, a rate difference in points. */
+export function formatInterval(r: Pick<CompareRow, 'interval' | 'intervalKind' | 'note'>): string {
+  if (!r.interval) return r.note ?? '–';
+  const [lo, hi] = r.interval;
+  return r.intervalKind === 'difference' ? `${signed(lo * 100, 2)} … ${signed(hi * 100, 2)} pts` : `${signed((lo - 1) * 100, 1)}% … ${signed((hi - 1) * 100, 1)}%`;
+}
 
 function compareRows(rows: CompareRow[]) {
   return rows.map((r) => ({
@@ -50,10 +95,11 @@ function compareRows(rows: CompareRow[]) {
     metric: r.metric,
     base: num(r.base, r.metric),
     head: num(r.head, r.metric),
-    delta: r.deltaPct === null ? '–' : `${r.deltaPct >= 0 ? '+' : ''}${(r.deltaPct * 100).toFixed(1)}%`,
-    interval: r.interval ? `${r.interval[0].toFixed(3)}–${r.interval[1].toFixed(3)}` : (r.note ?? '–'),
+    delta: r.deltaPct === null ? '–' : `${signed(r.deltaPct * 100, 1)}%`,
+    interval: formatInterval(r),
     verdict: r.verdict,
-    verdictIcon: r.verdict === 'regressed' ? '🔺' : r.verdict === 'improved' ? '🟢' : '',
+    verdictIcon: r.verdict === 'regressed' ? '❌' : r.verdict === 'improved' ? '⚡' : '',
+    note: r.interval ? r.note : undefined,
   }));
 }
 
@@ -97,6 +143,7 @@ export function chartData(result: Result) {
     timeseries: result.timeseries,
     errorClasses: classes,
     buckets: distribution(result.summary.histogram).buckets,
+    events: result.events.filter((e) => e.type !== 'start' && e.type !== 'stop').map((e) => ({ t: e.t, type: e.type })),
     fields: { requests: vm.summary.requests, rps: vm.summary.rps, error_rate: vm.summary.errorRate, p50: vm.summary.p50, p95: vm.summary.p95, p99: vm.summary.p99, duration: vm.durationS, verdict: vm.verdict },
   };
 }
@@ -119,6 +166,7 @@ export function renderHtml(result: Result, opts: { comparison?: Comparison; titl
   return template('report.html.hbs')({
     ...vm,
     ...withComparison(vm),
+    comparisonHeadline: vm.comparison ? comparisonHeadline(vm.comparison) : '',
     summary: { ...vm.summary, checks: result.summary.checks.passes + result.summary.checks.fails ? `${(result.summary.checks.rate * 100).toFixed(2)}%` : '–' },
     ladder,
     live: Boolean(opts.live),
@@ -133,11 +181,13 @@ export function renderMarkdown(result: Result, opts: { comparison?: Comparison; 
   const vm = viewModel(result, opts);
   const cmp = withComparison(vm);
   const notableEvents = vm.events.filter((e) => e.type !== 'start' && e.type !== 'stop');
-  let out = template('summary.md.hbs')({ ...vm, ...cmp, notableEvents });
-  if (out.length > SUMMARY_LIMIT) {
+  const comparisonHeadlineText = vm.comparison ? comparisonHeadline(vm.comparison) : '';
+  let out = template('summary.md.hbs')({ ...vm, ...cmp, notableEvents, comparisonHeadline: comparisonHeadlineText });
+  // GitHub's limit is in bytes.
+  if (Buffer.byteLength(out) > SUMMARY_LIMIT) {
     const rows = vm.rows.filter((r) => !r.isStep);
-    out = template('summary.md.hbs')({ ...vm, ...cmp, rows, notableEvents: notableEvents.slice(0, 50), truncated: `Truncated to stay under GitHub's 1 MiB summary limit: per-step rows and later events are in the HTML report.` });
-    if (out.length > SUMMARY_LIMIT) out = out.slice(0, SUMMARY_LIMIT) + '\n\n_(truncated)_\n';
+    out = template('summary.md.hbs')({ ...vm, ...cmp, comparisonHeadline: comparisonHeadlineText, rows, notableEvents: notableEvents.slice(0, 50), truncated: `Truncated to stay under GitHub's 1 MiB summary limit: per-step rows and later events are in the HTML report.` });
+    if (Buffer.byteLength(out) > SUMMARY_LIMIT) out = Buffer.from(out).subarray(0, SUMMARY_LIMIT - 100).toString('utf8').replace(/\uFFFD$/, '') + '\n\n_(truncated to stay under 1 MiB)_\n';
   }
   return out;
 }
@@ -148,24 +198,46 @@ export function renderJunit(result: Result): string {
   return template('junit.xml.hbs')({ ...vm, timestamp: result.run.started_at.replace(/\.\d+Z$/, '').replace(/Z$/, '') });
 }
 
-/** Renders the PR comment (one per workflow/job, found by `marker`), under 65,536 characters. */
-export function renderPrComment(result: Result, opts: { marker: string; comparison?: Comparison; runUrl?: string; artifactUrl?: string; baselineNote?: string }): string {
+/** The one-line verdict of a comparison, naming the largest regression when there is one. */
+export function comparisonHeadline(c: Comparison): string {
+  const { regressed, improved } = c.summary;
+  if (regressed) {
+    const worst = [...c.rows].filter((r) => r.verdict === 'regressed').sort((a, b) => Math.abs(b.deltaPct ?? 0) - Math.abs(a.deltaPct ?? 0))[0];
+    const delta = worst.deltaPct === null ? `${num(worst.base, worst.metric)} → ${num(worst.head, worst.metric)}` : `${signed(worst.deltaPct * 100, 1)}%`;
+    return `${regressed} regression${regressed > 1 ? 's' : ''}, largest ${worst.metric} ${delta} on ${worst.scope} (interval ${formatInterval(worst)})`;
+  }
+  return improved ? `no regressions, ${improved} improvement${improved > 1 ? 's' : ''}` : 'no clear change against the baseline';
+}
+
+/** Options of the PR comment. */
+export interface PrCommentOptions {
+  /** Hidden marker the comment is found by (`commentMarker()` in src/action/pr-comment.ts); omitted for plain Markdown. */
+  marker?: string;
+  comparison?: Comparison;
+  runUrl?: string;
+  artifactUrl?: string;
+  baselineNote?: string;
+}
+
+/**
+ * Renders the PR comment: marker, one-line verdict, counts, flagged rows, all rows and
+ * the method in <details>, links. Always under 65,536 characters: rows are halved
+ * until it fits, with a note saying so.
+ */
+export function renderPrComment(result: Result, opts: PrCommentOptions = {}): string {
   const vm = viewModel(result, { comparison: opts.comparison });
   const cmp = withComparison(vm);
-  const headline = opts.comparison
-    ? opts.comparison.summary.regressed
-      ? `${opts.comparison.summary.regressed} regression(s) found`
-      : opts.comparison.summary.improved
-        ? `no regressions, ${opts.comparison.summary.improved} improvement(s)`
-        : 'no clear change'
-    : vm.verdict;
-  const ctx = { ...vm, ...cmp, marker: opts.marker, headline, runUrl: opts.runUrl ?? vm.runUrl, artifactUrl: opts.artifactUrl, baselineNote: opts.baselineNote, thresholdsPassed: vm.thresholds.filter((t) => t.passed).length };
+  const headline = opts.comparison ? comparisonHeadline(opts.comparison) : vm.verdict;
+  const icon = opts.comparison ? (opts.comparison.summary.regressed ? '❌' : opts.comparison.summary.improved ? '⚡' : '✅') : vm.verdictIcon;
+  const ctx = { ...vm, ...cmp, marker: opts.marker, headline, headIcon: icon, runUrl: safeUrl(opts.runUrl) ?? vm.runUrl, artifactUrl: safeUrl(opts.artifactUrl), baselineNote: opts.baselineNote, thresholdsPassed: vm.thresholds.filter((t) => t.passed).length };
   let out = template('pr-comment.md.hbs')(ctx);
   let keep = cmp.allRows.length;
-  while (out.length > COMMENT_LIMIT && keep > 0) {
+  while (out.length >= COMMENT_LIMIT && keep > 0) {
     keep = Math.floor(keep / 2);
     out = template('pr-comment.md.hbs')({ ...ctx, allRows: cmp.allRows.slice(0, keep), flagged: cmp.flagged.slice(0, Math.max(keep, 1)), truncated: `Showing ${keep} of ${cmp.allRows.length} rows to stay under GitHub's comment limit; all rows are in the HTML report.` });
   }
+  // Last resort (enormous names): cut, and say so.
+  if (out.length >= COMMENT_LIMIT) out = out.slice(0, COMMENT_LIMIT - 200) + '\n\n_(truncated to stay under GitHub\'s comment limit; see the HTML report)_\n';
   return out;
 }
 

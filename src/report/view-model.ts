@@ -49,6 +49,7 @@ function row(scenario: string, step: string | undefined, s: Stats): ScopeRow {
 
 export interface ViewModel {
   title: string;
+  planName: string;
   status: string;
   passed: boolean;
   verdict: string;
@@ -89,6 +90,7 @@ export function viewModel(result: Result, opts: { comparison?: Comparison; title
           : 'Error';
   return {
     title: opts.title ?? `Load test: ${result.plan.name}`,
+    planName: result.plan.name,
     status,
     passed: status === 'passed',
     verdict,

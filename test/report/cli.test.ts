@@ -27,6 +27,12 @@ test('compare flags the +30% latency and --fail-on-regression exits 99', async (
   const r = await runCli(['compare', base, head, '--fail-on-regression']);
   assert.equal(r.code, 99, r.stderr);
   assert.match(r.stdout, /^regressed\s+overall\s+p95/m);
+  const md = await runCli(['compare', base, head, '--format', 'md']);
+  assert.equal(md.code, 0, md.stderr);
+  assert.match(md.stdout, /^### ❌ Load test <code>synthetic<\/code>: \d+ regressions/);
+  const bad = await runCli(['compare', base, head, '--alpha', '2']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--alpha must be between 0 and 1/);
   const j = await runCli(['compare', base, base, '--format', 'json']);
   assert.equal(j.code, 0);
   assert.equal(JSON.parse(j.stdout).summary.regressed, 0);

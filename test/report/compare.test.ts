@@ -1,48 +1,99 @@
 /**
  * Issue 6 acceptance 4: a known +20% latency shift is `regressed`; over 100 seeded
- * pairs drawn from the same distribution, fewer than 5 are flagged at all.
+ * pairs drawn from the same distribution, fewer than 5 are flagged at all. Pairs come
+ * from test/fixtures/results/make.ts (requests recorded per interval, real HDR).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareResults } from '../../src/report/compare.js';
+import { makePair } from '../fixtures/results/make.js';
 import { syntheticResult } from './synthetic.js';
 
-test('a +20% p95 shift is regressed (and a −20% one improved)', () => {
-  for (let seed = 1; seed <= 20; seed++) {
-    const base = syntheticResult({ seed: `b${seed}` });
-    const worse = syntheticResult({ seed: `h${seed}`, latencyScale: 1.2 });
-    const cmp = compareResults(base, worse, { seed });
-    const p95 = cmp.rows.find((r) => r.scope === 'overall' && r.metric === 'p95')!;
+const overall = (cmp: ReturnType<typeof compareResults>, metric: string) => cmp.rows.find((r) => r.scope === 'overall' && r.metric === metric)!;
+
+test('a +20% p95 shift is regressed, a −20% one improved (10 seeded 60-interval pairs each)', () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const { base, head } = makePair({ seed: `shift${seed}`, shift: 1.2, intervals: 60 });
+    const p95 = overall(compareResults(base, head, { seed }), 'p95');
     assert.equal(p95.verdict, 'regressed', `seed ${seed}: ${JSON.stringify(p95)}`);
-    assert.ok(p95.deltaPct! > 0.1 && p95.interval![0] > 1);
-    const faster = syntheticResult({ seed: `f${seed}`, latencyScale: 0.8 });
-    assert.equal(compareResults(base, faster, { seed }).rows.find((r) => r.scope === 'overall' && r.metric === 'p95')!.verdict, 'improved');
+    assert.ok(p95.deltaPct! > 0.1 && p95.interval![0] > 1.05);
+    const faster = makePair({ seed: `fast${seed}`, shift: 0.8, intervals: 60 });
+    assert.equal(overall(compareResults(faster.base, faster.head, { seed }), 'p95').verdict, 'improved', `seed ${seed}`);
   }
+});
+
+test('power on short runs: a +20% p95 shift over 30 intervals is flagged in at least 18 of 20 pairs', (t) => {
+  let hits = 0;
+  for (let seed = 1; seed <= 20; seed++) {
+    const { base, head } = makePair({ seed: `shift${seed}`, shift: 1.2 });
+    const p95 = overall(compareResults(base, head, { seed }), 'p95');
+    assert.notEqual(p95.verdict, 'improved');
+    if (p95.verdict === 'regressed') hits++;
+  }
+  t.diagnostic(`+20% p95 over 30 intervals: ${hits} of 20 pairs regressed`);
+  assert.ok(hits >= 18, `${hits} of 20`);
 });
 
 test('100 same-distribution pairs: fewer than 5 flagged anything', (t) => {
   let flaggedPairs = 0;
+  let flaggedRows = 0;
   let rows = 0;
   for (let seed = 1; seed <= 100; seed++) {
-    const cmp = compareResults(syntheticResult({ seed: `a${seed}` }), syntheticResult({ seed: `c${seed}` }), { seed });
+    const { base, head } = makePair({ seed: `same${seed}` });
+    const cmp = compareResults(base, head, { seed });
     rows += cmp.rows.length;
+    flaggedRows += cmp.summary.regressed + cmp.summary.improved;
     if (cmp.summary.regressed + cmp.summary.improved > 0) flaggedPairs++;
   }
-  assert.ok(rows >= 100 * 15, 'every pair compared overall, scenario and step on 5 metrics');
-  t.diagnostic(`${flaggedPairs} of 100 same-distribution pairs flagged (${rows} rows)`);
+  assert.equal(rows, 100 * 6 * 5, 'every pair compared overall, 2 scenarios and 3 steps on 5 metrics');
+  t.diagnostic(`${flaggedPairs} of 100 same-distribution pairs flagged anything (${flaggedRows} of ${rows} rows)`);
   assert.ok(flaggedPairs < 5, `${flaggedPairs} of 100 same-distribution pairs were flagged`);
 });
 
-test('a statistically clear but tiny change stays ~ (practical floor)', () => {
-  const base = syntheticResult({ seed: 'tiny-b', cv: 0.005 });
-  const head = syntheticResult({ seed: 'tiny-h', cv: 0.005, latencyScale: 1.02 });
-  const row = compareResults(base, head).rows.find((r) => r.scope === 'overall' && r.metric === 'p95')!;
-  assert.ok(row.interval![0] > 1, 'the interval excludes 1');
-  assert.equal(row.verdict, '~', '2% is under the 5% floor');
+test('direction: lower rps is regressed, higher improved; error rate 0% → 2% is regressed', () => {
+  const slower = makePair({ seed: 'rps', rpsShift: 0.8 });
+  const cmp = compareResults(slower.base, slower.head);
+  assert.equal(overall(cmp, 'rps').verdict, 'regressed');
+  assert.equal(overall(cmp, 'p95').verdict, '~', 'latency did not move');
+  const faster = makePair({ seed: 'rps-up', rpsShift: 1.25 });
+  assert.equal(overall(compareResults(faster.base, faster.head), 'rps').verdict, 'improved');
+  const errors = makePair({ seed: 'err', errorRate: 0, headErrorRate: 0.02 });
+  const e = overall(compareResults(errors.base, errors.head), 'error_rate');
+  assert.equal(e.verdict, 'regressed');
+  assert.equal(e.intervalKind, 'difference');
+  assert.equal(e.deltaPct, null, 'no relative change from 0');
+  assert.ok(e.interval![0] > 0.01 && e.interval![1] < 0.03, JSON.stringify(e.interval));
+  const fixed = compareResults(errors.head, errors.base);
+  assert.equal(overall(fixed, 'error_rate').verdict, 'improved');
 });
 
-test('too few intervals → ~ with a note, never a verdict', () => {
+test('practical floor: a clear 2% shift stays ~, and so does a 20% move of under 2 ms', () => {
+  const tiny = makePair({ seed: 'tiny', shift: 1.02, cv: 0.005, stepRps: 2000, intervals: 30 });
+  const row = overall(compareResults(tiny.base, tiny.head), 'p95');
+  assert.ok(row.interval![0] > 1, `the interval excludes 1: ${row.interval}`);
+  assert.equal(row.verdict, '~', '2% is under the 5% floor');
+  // Latencies around 1 ms: +20% is 0.2 ms, under the 2 ms absolute floor.
+  const fast = makePair({ seed: 'fast-ms', shift: 1.2, latencyScale: 0.03 });
+  const f = overall(compareResults(fast.base, fast.head), 'p50');
+  assert.ok(f.interval![0] > 1.05, `clear and relatively large: ${f.interval}`);
+  assert.equal(f.verdict, '~');
+  assert.equal(overall(compareResults(fast.base, fast.head, { minAbsoluteMs: 0 }), 'p50').verdict, 'regressed', 'the floor is configurable');
+});
+
+test('same seed, same comparison; too few intervals → ~ with a note', () => {
+  const { base, head } = makePair({ seed: 'det', shift: 1.1 });
+  assert.deepEqual(compareResults(base, head, { seed: 7 }), compareResults(base, head, { seed: 7 }));
   const row = compareResults(syntheticResult({ seed: 1, intervals: 4 }), syntheticResult({ seed: 2, intervals: 4, latencyScale: 2 })).rows[0];
   assert.equal(row.verdict, '~');
   assert.match(row.note ?? '', /too few intervals/);
+});
+
+test('scopes on one side only are skipped; the method says what was done', () => {
+  const { base, head } = makePair({ seed: 'scopes' });
+  delete base.scenarios.checkout;
+  const cmp = compareResults(base, head, { alpha: 0.1 });
+  assert.ok(!cmp.rows.some((r) => r.scope.startsWith('checkout')));
+  assert.equal(cmp.rows.length, 4 * 5);
+  assert.match(cmp.method, /90% confidence per scope/);
+  assert.match(cmp.method, /first and last interval/);
 });
