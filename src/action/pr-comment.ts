@@ -54,13 +54,13 @@ export async function comparisonFor(result: Result, opts: OptionValues): Promise
  * On pull requests: compare, render, upsert. Returns a notice for the summary when
  * something was skipped or degraded (fork PR), undefined otherwise.
  */
-export async function commentOnPullRequest(result: Result, opts: OptionValues, comparison?: Comparison, note?: string): Promise<string | undefined> {
+export async function commentOnPullRequest(result: Result, opts: OptionValues, comparison?: Comparison, note?: string, artifactUrl?: string): Promise<string | undefined> {
   const pr = github.context.payload.pull_request;
   if (!pr) return undefined;
   const token = opts.githubToken as string | undefined;
   if (!token) return 'no github-token: the PR comment was skipped';
   const marker = commentMarker();
-  const body = renderPrComment(result, { marker, comparison, runUrl: result.run.git?.run_url, baselineNote: note });
+  const body = renderPrComment(result, { marker, comparison, runUrl: result.run.git?.run_url, artifactUrl, baselineNote: note });
   try {
     await upsertComment({ token, issueNumber: pr.number, body, marker });
     return undefined;

@@ -31,11 +31,24 @@ export function summaryOutput(result: Result): Record<string, unknown> {
 export async function publishResult(result: Result, opts: OptionValues, extraNotices: string[] = []): Promise<void> {
   const { resultPath, reportPath, dir } = writeResultFiles(result);
   const notices = [...extraNotices];
+  // The report artifact goes up first, so the PR comment can link to it.
+  let artifactUrl: string | undefined;
+  try {
+    const client = new DefaultArtifactClient();
+    const { id } = await client.uploadArtifact(opts.reportName as string, [resultPath, reportPath], dir, { retentionDays: 30 });
+    if (id !== undefined) {
+      core.setOutput('report-artifact-id', String(id));
+      const runUrl = result.run.git?.run_url;
+      if (runUrl) artifactUrl = `${runUrl}/artifacts/${id}`;
+    }
+  } catch (err) {
+    core.warning(`could not upload the report artifact '${opts.reportName}': ${(err as Error).message}`);
+  }
   const { comparisonFor, commentOnPullRequest } = await import('./pr-comment.js');
   const { comparison, note } = await comparisonFor(result, opts);
   if (note) notices.push(note);
   try {
-    const notice = await commentOnPullRequest(result, opts, comparison, note);
+    const notice = await commentOnPullRequest(result, opts, comparison, note, artifactUrl);
     if (notice) notices.push(notice);
   } catch (err) {
     notices.push(`PR comment skipped: ${(err as Error).message}`);
@@ -50,14 +63,6 @@ export async function publishResult(result: Result, opts: OptionValues, extraNot
   core.setOutput('result', resultPath);
   core.setOutput('summary', JSON.stringify(summaryOutput(result)));
   core.setOutput('thresholds', JSON.stringify(result.thresholds));
-
-  try {
-    const client = new DefaultArtifactClient();
-    const { id } = await client.uploadArtifact(opts.reportName as string, [resultPath, reportPath], dir, { retentionDays: 30 });
-    if (id !== undefined) core.setOutput('report-artifact-id', String(id));
-  } catch (err) {
-    core.warning(`could not upload the report artifact '${opts.reportName}': ${(err as Error).message}`);
-  }
 
   const failed = result.thresholds.filter((t) => !t.passed);
   const regressions = comparison?.rows.filter((r) => r.verdict === 'regressed') ?? [];
