@@ -7,14 +7,14 @@ import "./cli-chunks/chunk-45V4WZAN.js";
 
 // src/cli/commands/index.ts
 var commands = {
-  run: async () => (await import("./cli-chunks/run-UHRP7SCW.js")).command,
+  run: async () => (await import("./cli-chunks/run-2O4LTAWH.js")).command,
   validate: async () => (await import("./cli-chunks/validate-55HKSJ7P.js")).command,
-  demo: async () => (await import("./cli-chunks/demo-E2ZLOWQT.js")).command,
+  demo: async () => (await import("./cli-chunks/demo-WMHEL7LO.js")).command,
   report: async () => (await import("./cli-chunks/report-UD6ZTDHK.js")).command,
   compare: async () => (await import("./cli-chunks/compare-WL6WN6JH.js")).command,
   "demo-target": async () => (await import("./cli-chunks/demo-target-23DRXRVH.js")).command,
   coordinator: async () => (await import("./cli-chunks/coordinator-GU2KFMHH.js")).command,
-  worker: async () => (await import("./cli-chunks/worker-W2K3Y5TD.js")).command
+  worker: async () => (await import("./cli-chunks/worker-AWIXFCWS.js")).command
 };
 
 // src/cli/main.ts

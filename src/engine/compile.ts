@@ -5,7 +5,8 @@
  * extractors are precompiled, and each step knows whether it needs the response
  * headers or body at all.
  */
-import type { Plan, Scenario, Step, StepNode, ThinkTime } from '../plan/types.js';
+import type { Plan, Scenario, Step, StepNode } from '../plan/types.js';
+import { compileThinkTime, type ThinkTimeSampler } from './journey/think-time.js';
 import { LtError } from '../errors.js';
 import { compileJsonText, compileText, type TemplateContext } from './journey/template.js';
 import { compileChecks, type CompiledChecks } from './journey/checks.js';
@@ -32,7 +33,8 @@ export interface CompiledStep {
   body?: TextFn;
   timeoutMs: number;
   followRedirects: boolean;
-  thinkTime?: ThinkTime;
+  /** Pause after this step, compiled once with the plan's think_time_multiplier. */
+  think?: ThinkTimeSampler;
   probability: number;
   extract?: CompiledExtractors;
   checks?: CompiledChecks;
@@ -117,7 +119,7 @@ function compileStep(step: Step, plan: Plan, target: string | undefined, scenari
     body: step.body ? (step.body.json ? compileJsonText(step.body.raw, `${where}.json`) : compileText(step.body, `${where}.body`)) : undefined,
     timeoutMs: step.timeoutMs,
     followRedirects: step.followRedirects,
-    thinkTime: step.thinkTime,
+    think: step.thinkTime ? compileThinkTime(step.thinkTime, plan.thinkTimeMultiplier) : undefined,
     probability: step.probability,
     extract,
     checks,

@@ -15,6 +15,7 @@ import { ShardMap, WHOLE } from './shard.js';
 import type { EngineResult, RunEvent, RunHandle, RunOptions, Shard } from './types.js';
 import { VirtualUser, type ScenarioRuntime } from './vu.js';
 import { createRng } from './journey/random.js';
+import { compileThinkTime } from './journey/think-time.js';
 import { createDataCursor } from './journey/data-cursor.js';
 import type { Executor } from './executors/common.js';
 import { ClosedVusExecutor } from './executors/closed-vus.js';
@@ -179,7 +180,7 @@ class EngineRun {
       scenarioKey: this.recorder.scenarioKey(layoutName),
       stepKeys,
       target: this.target,
-      thinkTimeMultiplier: this.plan.thinkTimeMultiplier,
+      iterationThink: scenario.thinkTime ? compileThinkTime(scenario.thinkTime, this.plan.thinkTimeMultiplier) : undefined,
       maxBodyBytes: this.plan.http.maxBodyBytes,
       env: this.plan.envValues,
       sharedVars: this.sharedVars,

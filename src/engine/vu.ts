@@ -12,8 +12,8 @@ import { buildUrl, type CompiledNode, type CompiledStep } from './compile.js';
 import { send, statusClass, type HttpOutcome } from './http.js';
 import { createCookieJar, type VuCookieJar } from './cookies.js';
 import type { Rng } from './journey/random.js';
-import { sampleThinkTimeMs } from './journey/think-time.js';
-import type { TemplateContext } from './journey/template.js';
+import type { ThinkTimeSampler } from './journey/think-time.js';
+import { createTemplateContext, type TemplateContext } from './journey/template.js';
 import type { DataCursor } from './journey/data-cursor.js';
 
 /** What a VU shares with the rest of its scenario (built once per scenario). */
@@ -24,7 +24,8 @@ export interface ScenarioRuntime {
   scenarioKey: ScenarioKey;
   stepKeys: Map<CompiledStep, StepKey>;
   target: string | undefined;
-  thinkTimeMultiplier: number;
+  /** The scenario's pause after each iteration, compiled once (think_time × multiplier). */
+  iterationThink?: ThinkTimeSampler;
   maxBodyBytes: number;
   env: Record<string, string>;
   /** Variables extracted by setup steps, visible to every VU. */
@@ -98,12 +99,9 @@ export class VirtualUser {
     const rt = this.rt;
     const t0 = intendedStartMs ?? monoMs();
     if (this.jar && rt.scenario.cookies === 'per_iteration') this.jar.clear();
-    const ctx: TemplateContext = { ...rt.sharedVars, vu: { id: this.id }, iteration, env: rt.env, __rng: this.rng } as TemplateContext;
-    if (rt.data) {
-      const row = rt.data.next();
-      if (row === undefined) return { end: 'no_data', extracted: {} };
-      (ctx as Record<string, unknown>).data = row;
-    }
+    const row = rt.data?.next();
+    if (rt.data && row === undefined) return { end: 'no_data', extracted: {} };
+    const ctx = createTemplateContext({ vuId: this.id, iteration, env: rt.env, rng: this.rng, vars: rt.sharedVars, data: row });
     const state = { first: intendedStartMs, stop: false, extracted: {} as Record<string, unknown> };
     const end = await this.runNodes(rt.steps, ctx, state);
     this.iterations++;
@@ -128,7 +126,7 @@ export class VirtualUser {
       }
       const end = await this.runStep(node, ctx, state);
       if (end !== 'done') return end;
-      if (node.thinkTime) await this.rt.sleeper.sleep(sampleThinkTimeMs(node.thinkTime, this.rng, this.rt.thinkTimeMultiplier));
+      if (node.think) await this.rt.sleeper.sleep(node.think(this.rng));
     }
     return 'done';
   }
@@ -256,16 +254,14 @@ export class VirtualUser {
 
   /** Random start offset within one think time, so VUs do not move in lock-step. */
   startDelay(): Promise<void> {
-    const tt = this.rt.scenario.thinkTime;
-    if (!tt) return Promise.resolve();
-    return this.rt.sleeper.sleep(this.rng.next() * sampleThinkTimeMs(tt, this.rng, this.rt.thinkTimeMultiplier));
+    const think = this.rt.iterationThink;
+    return think ? this.rt.sleeper.sleep(this.rng.next() * think(this.rng)) : Promise.resolve();
   }
 
   /** Pause after an iteration (closed model). */
   thinkAfterIteration(): Promise<void> {
-    const tt = this.rt.scenario.thinkTime;
-    if (!tt) return Promise.resolve();
-    return this.rt.sleeper.sleep(sampleThinkTimeMs(tt, this.rng, this.rt.thinkTimeMultiplier));
+    const think = this.rt.iterationThink;
+    return think ? this.rt.sleeper.sleep(think(this.rng)) : Promise.resolve();
   }
 
   /** Closes this VU's own connections. */
