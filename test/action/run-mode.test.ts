@@ -19,7 +19,7 @@ import { startDemoTarget } from '../../src/demo/target.js';
 import { startFakeResultsService, type FakeResults } from '../support/fake-results-service.js';
 import { startFakeGitHubApi, type FakeGitHub } from '../support/fake-github-api.js';
 import { parseAnnotations, runAction } from '../support/action-harness.js';
-import { syntheticResult } from '../report/synthetic.js';
+import { makeResult } from '../fixtures/results/make.js';
 
 let target: Awaited<ReturnType<typeof startDemoTarget>>;
 let results: FakeResults;
@@ -110,7 +110,7 @@ test('a transient finalize failure is retried; a duplicate report name is a clea
 test('PR comment: created once, then updated in place, with the baseline comparison', async () => {
   // The base branch's last successful run left a result artifact.
   github.addRun({ id: 500, headBranch: 'main', headSha: 'b'.repeat(40), workflowPath: '.github/workflows/loadtest.yml', status: 'completed', conclusion: 'success' });
-  github.addArtifact({ runId: 500, name: 'loadtest-report', files: { 'result.json': JSON.stringify(syntheticResult({ seed: 'baseline', names: { scenario: 'api', step: 'users' } })) } });
+  github.addArtifact({ runId: 500, name: 'loadtest-report', files: { 'result.json': JSON.stringify(makeResult({ seed: 'baseline', text: { scenarios: ['api', 'checkout'], steps: ['users', 'search', 'pay'] } })) } });
   const opts = { event: prEvent, eventName: 'pull_request' };
   const r1 = await job({ baseline: 'auto' }, opts);
   assert.equal(r1.code, 0, r1.stdout);

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir, ROOT } from '../helpers.js';
-import { syntheticResult } from './synthetic.js';
+import { makeResult } from '../fixtures/results/make.js';
 
 const dir = tempDir();
 const base = join(dir, 'base.json');
 const head = join(dir, 'head.json');
-writeFileSync(base, JSON.stringify(syntheticResult({ seed: 'cli-b' })));
-writeFileSync(head, JSON.stringify(syntheticResult({ seed: 'cli-h', latencyScale: 1.3 })));
+writeFileSync(base, JSON.stringify(makeResult({ seed: 'cli-b' })));
+writeFileSync(head, JSON.stringify(makeResult({ seed: 'cli-h', latencyScale: 1.3 })));
 
 test('report renders each format to a file or stdout', async () => {
   for (const [format, marker] of [['html', '<!doctype html>'], ['md', '## '], ['junit', '<testsuites'], ['json', '"schema": "loadtest-result"']] as const) {
@@ -20,7 +20,7 @@ test('report renders each format to a file or stdout', async () => {
     assert.ok(readFileSync(out, 'utf8').includes(marker), format);
   }
   const r = await runCli(['report', head, '--format', 'md']);
-  assert.match(r.stdout, /Load test: synthetic/);
+  assert.match(r.stdout, /Load test: shop/);
 });
 
 test('compare flags the +30% latency and --fail-on-regression exits 99', async () => {
@@ -29,7 +29,7 @@ test('compare flags the +30% latency and --fail-on-regression exits 99', async (
   assert.match(r.stdout, /^regressed\s+overall\s+p95/m);
   const md = await runCli(['compare', base, head, '--format', 'md']);
   assert.equal(md.code, 0, md.stderr);
-  assert.match(md.stdout, /^### ❌ Load test <code>synthetic<\/code>: \d+ regressions/);
+  assert.match(md.stdout, /^### ❌ Load test <code>shop<\/code>: \d+ regressions/);
   const bad = await runCli(['compare', base, head, '--alpha', '2']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--alpha must be between 0 and 1/);
@@ -45,7 +45,7 @@ test('bad input: not JSON, not a result, wrong flags → exit 2 with the file an
   assert.equal(r1.code, 2);
   assert.match(r1.stderr, /bad\.json is not JSON/);
   const wrong = join(dir, 'wrong.json');
-  writeFileSync(wrong, JSON.stringify({ ...syntheticResult({ seed: 'w' }), version: 7 }));
+  writeFileSync(wrong, JSON.stringify({ ...makeResult({ seed: 'w' }), version: 7 }));
   const r2 = await runCli(['compare', wrong, head]);
   assert.equal(r2.code, 2);
   assert.match(r2.stderr, /wrong\.json is not a loadtest result: version/);

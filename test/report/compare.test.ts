@@ -6,8 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareResults } from '../../src/report/compare.js';
-import { makePair } from '../fixtures/results/make.js';
-import { syntheticResult } from './synthetic.js';
+import { makePair, makeResult } from '../fixtures/results/make.js';
 
 const overall = (cmp: ReturnType<typeof compareResults>, metric: string) => cmp.rows.find((r) => r.scope === 'overall' && r.metric === metric)!;
 
@@ -83,7 +82,7 @@ test('practical floor: a clear 2% shift stays ~, and so does a 20% move of under
 test('same seed, same comparison; too few intervals → ~ with a note', () => {
   const { base, head } = makePair({ seed: 'det', shift: 1.1 });
   assert.deepEqual(compareResults(base, head, { seed: 7 }), compareResults(base, head, { seed: 7 }));
-  const row = compareResults(syntheticResult({ seed: 1, intervals: 4 }), syntheticResult({ seed: 2, intervals: 4, latencyScale: 2 })).rows[0];
+  const row = compareResults(makeResult({ seed: 1, intervals: 4 }), makeResult({ seed: 2, intervals: 4, latencyScale: 2 })).rows[0];
   assert.equal(row.verdict, '~');
   assert.match(row.note ?? '', /too few intervals/);
 });

@@ -15,7 +15,6 @@ import { renderHtml } from '../../src/report/render.js';
 import { compareResults } from '../../src/report/compare.js';
 import { launchChromium } from '../browser.js';
 import { planFrom, tempDir, ROOT } from '../helpers.js';
-import { syntheticResult } from './synthetic.js';
 import { makePair, makeResult } from '../fixtures/results/make.js';
 
 let browser: Browser;
@@ -71,7 +70,7 @@ thresholds:
   } finally {
     await target.close();
   }
-  const base = syntheticResult({ seed: 'shot-base', names: { scenario: 'browse', step: 'users' } });
+  const base = makeResult({ seed: 'shot-base', text: { scenarios: ['browse', 'orders'], steps: ['users', 'flaky', 'order'] } });
   const html = renderHtml(result, { comparison: compareResults(base, result) });
   const { page, errors, requests } = await open(html);
   try {
