@@ -2,44 +2,16 @@
  * The demo shop over real HTTP: a person's happy path with a real cookie jar, and
  * the 401/403/405/409 rules a URL hammer runs into.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent, request } from 'undici';
-import { startDemoTarget, type DemoTarget } from '../../src/demo/target.js';
 import { PRODUCTS, Shop, validCredentials } from '../../src/demo/shop.js';
 import { createCookieJar, type VuCookieJar } from '../../src/engine/cookies.js';
+import { useDemoTarget } from './demo-client.js';
 
-let target: DemoTarget;
-const agent = new Agent();
-
-before(async () => {
-  target = await startDemoTarget({ port: 0, quiet: true });
-});
-after(async () => {
-  await agent.close();
-  await target.close();
-});
-
-interface Got {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: () => any;
-}
-
-/** One request; with a jar it sends and stores cookies as a VU does. */
-async function call(path: string, init: { method?: string; body?: string; headers?: Record<string, string>; jar?: VuCookieJar; base?: string } = {}): Promise<Got> {
-  const url = `${init.base ?? target.url}${path}`;
-  const headers = { ...init.headers };
-  const cookie = init.jar?.cookieHeader(url);
-  if (cookie) headers.cookie = cookie;
-  const res = await request(url, { method: (init.method ?? 'GET') as 'GET', body: init.body, headers, dispatcher: agent });
-  init.jar?.store(url, res.headers['set-cookie']);
-  const text = await res.body.text();
-  return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) };
-}
+const demo = useDemoTarget();
+const { call } = demo;
 
 const CSRF_RE = /name="csrf" value="([^"]+)"/;
 const form = (fields: Record<string, string>) => ({ body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
@@ -70,9 +42,9 @@ describe('the happy path, with a real cookie jar', () => {
     assert.deepEqual(li.json(), { user: 'demo', csrf });
     const setCookies = li.headers['set-cookie'] as string[];
     assert.ok(setCookies.some((c) => /^sid=[0-9a-f]+; Path=\/shop; HttpOnly/.test(c)), String(setCookies));
-    assert.ok(jar.get('sid', `${target.url}/shop/products`), 'the jar holds the session cookie');
-    assert.equal(jar.get('pre', `${target.url}/shop/products`), undefined, 'the pre-session cookie was deleted');
-    assert.equal(jar.get('sid', `${target.url}/api/users`), undefined, 'sid is scoped to /shop');
+    assert.ok(jar.get('sid', `${demo.target().url}/shop/products`), 'the jar holds the session cookie');
+    assert.equal(jar.get('pre', `${demo.target().url}/shop/products`), undefined, 'the pre-session cookie was deleted');
+    assert.equal(jar.get('sid', `${demo.target().url}/api/users`), undefined, 'sid is scoped to /shop');
 
     const products = await call('/shop/products', { jar });
     assert.equal(products.status, 200);
@@ -99,7 +71,7 @@ describe('the happy path, with a real cookie jar', () => {
     assert.equal(again.status, 409, 'the cart is empty after checkout');
 
     assert.equal((await call('/shop/logout', { jar })).status, 200);
-    assert.equal(jar.get('sid', `${target.url}/shop/products`), undefined);
+    assert.equal(jar.get('sid', `${demo.target().url}/shop/products`), undefined);
     assert.equal((await call('/shop/products', { jar })).status, 401);
   });
 
@@ -134,7 +106,7 @@ describe('what the shop refuses', () => {
     assert.equal(bad.status, 401);
     assert.match(bad.json().error, /wrong username or password/);
     // Success consumes the pre-session: replaying the same form and cookie is refused.
-    const preCookie = jar.cookieHeader(`${target.url}/shop/login`);
+    const preCookie = jar.cookieHeader(`${demo.target().url}/shop/login`);
     assert.equal((await call('/shop/login', { method: 'POST', jar, ...form({ username: 'demo', password: 'demo', csrf }) })).status, 200);
     const replay = await call('/shop/login', { method: 'POST', headers: { cookie: preCookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: 'demo', password: 'demo', csrf }).toString() });
     assert.equal(replay.status, 403);
@@ -151,7 +123,7 @@ describe('what the shop refuses', () => {
     }
     const jar = createCookieJar();
     await call('/shop/login', { jar });
-    const pre = /pre=([0-9a-f]+)/.exec(jar.cookieHeader(`${target.url}/shop/x`))![1];
+    const pre = /pre=([0-9a-f]+)/.exec(jar.cookieHeader(`${demo.target().url}/shop/x`))![1];
     assert.equal((await call('/shop/products', { headers: { cookie: `sid=${pre}` } })).status, 401, 'a pre-session is not a login');
   });
 

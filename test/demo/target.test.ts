@@ -2,40 +2,19 @@
  * The demo target over real HTTP: every endpoint, the stall window, known latency
  * ladders, a 50 MiB streamed body without buffering, and the error paths.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
-import { startDemoTarget, type DemoTarget } from '../../src/demo/target.js';
+import { startDemoTarget } from '../../src/demo/target.js';
 import { guardRoute } from '../../src/demo/respond.js';
 import { parseLadder } from '../../src/demo/latency-ladder.js';
 import { spawnDemoTarget } from './spawn-target.js';
+import { useDemoTarget, type Got } from './demo-client.js';
 
-let target: DemoTarget;
-const agent = new Agent({ connections: 64 });
-
-before(async () => {
-  target = await startDemoTarget({ port: 0, quiet: true });
-});
-after(async () => {
-  await agent.close();
-  await target.close();
-});
-
-interface Got {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  ms: number;
-}
-
-async function get(path: string, init: { method?: string; body?: string; headers?: Record<string, string>; base?: string } = {}): Promise<Got> {
-  const t0 = performance.now();
-  const res = await request(`${init.base ?? target.url}${path}`, { method: (init.method ?? 'GET') as 'GET', body: init.body, headers: init.headers, dispatcher: agent });
-  const text = await res.body.text();
-  return { status: res.statusCode, headers: res.headers, text, ms: performance.now() - t0 };
-}
+const demo = useDemoTarget({ connections: 64 });
+const { agent, call: get } = demo;
 const json = (g: Got) => JSON.parse(g.text);
 
 describe('basic endpoints', () => {
@@ -55,8 +34,8 @@ describe('basic endpoints', () => {
   });
 
   test('the URL is 127.0.0.1 and localhost reaches the same server', async () => {
-    assert.match(target.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    const r = await get('/healthz', { base: `http://localhost:${target.port}` });
+    assert.match(demo.target().url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const r = await get('/healthz', { base: `http://localhost:${demo.target().port}` });
     assert.equal(r.status, 200);
   });
 
@@ -102,9 +81,9 @@ describe('basic endpoints', () => {
     const r = await get('/redirect?to=/fast');
     assert.equal(r.status, 302);
     assert.equal(r.headers.location, '/fast');
-    const s = await get(`/redirect?to=${encodeURIComponent(`http://localhost:${target.port}/x`)}&status=307`);
+    const s = await get(`/redirect?to=${encodeURIComponent(`http://localhost:${demo.target().port}/x`)}&status=307`);
     assert.equal(s.status, 307);
-    assert.equal(s.headers.location, `http://localhost:${target.port}/x`);
+    assert.equal(s.headers.location, `http://localhost:${demo.target().port}/x`);
     const u = await get(`/redirect?to=${encodeURIComponent('/café')}`);
     assert.equal(u.headers.location, '/caf%C3%A9');
     for (const to of ['http://example.com/', '//evil.test/x', 'javascript:alert(1)']) {
@@ -112,7 +91,7 @@ describe('basic endpoints', () => {
       assert.equal(bad.status, 400, to);
       assert.match(json(bad).error, /must be a path/);
     }
-    const followed = await fetch(`${target.url}/redirect?to=/fast`);
+    const followed = await fetch(`${demo.target().url}/redirect?to=/fast`);
     assert.equal(followed.status, 200);
     assert.ok(followed.url.endsWith('/fast'));
     await followed.text();
@@ -256,7 +235,7 @@ describe('/bytes', () => {
   });
 
   test('a client that hangs up mid-body does not hurt the target', async () => {
-    const res = await request(`${target.url}/bytes?n=${20 * 1024 * 1024}`, { dispatcher: agent });
+    const res = await request(`${demo.target().url}/bytes?n=${20 * 1024 * 1024}`, { dispatcher: agent });
     for await (const _chunk of res.body) break; // leaving the loop destroys the body
     assert.equal((await get('/healthz')).status, 200);
   });
@@ -333,9 +312,9 @@ describe('robustness', () => {
   });
 
   test('a taken port is an LT_ERR_IO error naming host and port', async () => {
-    await assert.rejects(startDemoTarget({ port: target.port, quiet: true }), (err: Error & { code?: string }) => {
+    await assert.rejects(startDemoTarget({ port: demo.target().port, quiet: true }), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'LT_ERR_IO');
-      assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${target.port}: the address is already in use`));
+      assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${demo.target().port}: the address is already in use`));
       return true;
     });
   });
