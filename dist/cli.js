@@ -7,13 +7,13 @@ import "./cli-chunks/chunk-45V4WZAN.js";
 
 // src/cli/commands/index.ts
 var commands = {
-  run: async () => (await import("./cli-chunks/run-2O4LTAWH.js")).command,
+  run: async () => (await import("./cli-chunks/run-XTM53HB6.js")).command,
   validate: async () => (await import("./cli-chunks/validate-55HKSJ7P.js")).command,
-  demo: async () => (await import("./cli-chunks/demo-WMHEL7LO.js")).command,
+  demo: async () => (await import("./cli-chunks/demo-PSEXGOAD.js")).command,
   report: async () => (await import("./cli-chunks/report-UD6ZTDHK.js")).command,
   compare: async () => (await import("./cli-chunks/compare-WL6WN6JH.js")).command,
   "demo-target": async () => (await import("./cli-chunks/demo-target-23DRXRVH.js")).command,
-  coordinator: async () => (await import("./cli-chunks/coordinator-GU2KFMHH.js")).command,
+  coordinator: async () => (await import("./cli-chunks/coordinator-ZVZB46LJ.js")).command,
   worker: async () => (await import("./cli-chunks/worker-AWIXFCWS.js")).command
 };
 

@@ -140,10 +140,6 @@ class Coordinator {
     this.opts.transport.send(w.id, cmd);
   }
 
-  private alive(): WorkerState[] {
-    return this.participants.filter((w) => w.status === 'running');
-  }
-
   // ── messages ──────────────────────────────────────────────────────────────
 
   private onMessage(msg: WorkerMessage, receivedAgoMs = 0): Verdict {
