@@ -5,7 +5,7 @@
  * (test/options-drift.test.ts fails when action.yml drifts), and the zod validation
  * of both. Plan-file keys are the plan schema's; options override them at run time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from './errors.js';
 import { parseDurationMs } from './plan/units.js';
 

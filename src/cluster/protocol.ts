@@ -13,7 +13,7 @@
  * Workers run the engine on that corrected clock, so every epoch-ms figure a worker
  * sends (`actualStartMs`, snapshot `startMs`) is already in coordinator time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LtError } from '../errors.js';
 import type { Counters, RunMetrics, Snapshot } from '../metrics/types.js';
 import type { RunEvent } from '../engine/types.js';

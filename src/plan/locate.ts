@@ -4,7 +4,7 @@
  * such messages here, with "did you mean" for unknown keys.
  */
 import { isMap, isPair, isScalar, LineCounter, type Document, type Node } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { PlanError } from '../errors.js';
 import { didYouMean } from './units.js';
 

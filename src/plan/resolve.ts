@@ -12,7 +12,7 @@ import { resolveProfile } from './profiles.js';
 import { newStepScope, StepReader, type StepScope } from './steps.js';
 import { didYouMean, parseDurationMs, parseSizeBytes } from './units.js';
 import type { DataSource, Plan, Scenario, Threshold } from './types.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { parseThresholdObject, parseThresholdString, thresholdSchemaFor, ThresholdSyntaxError, type RawThresholdObject } from '../thresholds/parse.js';
 
 /** Defaults of keys a plan may leave out. */

@@ -5,7 +5,7 @@
  * at its own YAML node. Messages here are the "what is allowed" half of each error; the
  * "where" and "got" halves are added by locate.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationProblem, parseDurationMs, parseSizeBytes } from './units.js';
 
 /** A duration string (`30s`, `250ms`, `1.5s`, `1h30m`); bare numbers are refused. */

@@ -3,7 +3,7 @@
  * templates, URLs, think times, extractors and checks resolved and checked at the YAML
  * node each came from.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import * as S from './schema.js';
 import { check, fail, show, unknownKey, type Locator, type Path } from './locate.js';
 import { isDynamic, jsonBodyText, templateProblem } from './templates.js';

@@ -3,7 +3,7 @@
  * truth) with zod v4's `z.toJSONSchema`. `scripts/gen-schema.mjs` writes it to
  * `schema/result.schema.json`; a test fails when the checked-in file is stale.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Result } from './result-schema.js';
 
 /** Where the generated schema is checked in, relative to the repository root. */

@@ -5,7 +5,7 @@
  * from it (`npm run build`), and results read from disk are validated with it.
  * Latency figures are ms (floats, from µs histograms); rates are 0..1.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const RESULT_SCHEMA_VERSION = 1;
 

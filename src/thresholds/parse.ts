@@ -12,7 +12,7 @@
  * Metric aliases: `error_ratio` (the seed's name) → `error_rate`; `p(N)` → `pN`;
  * `p999`/`p(99.9)` → `p99.9`; `avg` → `mean`; `med`/`median` → `p50`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlanError } from '../errors.js';
 import type { Threshold, ThresholdMetric, ThresholdOp } from '../plan/types.js';
 import { didYouMean, durationProblem, parseDurationMs } from '../plan/units.js';

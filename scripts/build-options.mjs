@@ -1,0 +1,77 @@
+// esbuild options of the two bundles, shared by scripts/build.mjs and the test that
+// builds the CLI bundle (test/build/cli-bundle.test.ts).
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Slim entries for CommonJS dependencies whose index.js loads much more than we use
+ * (esbuild cannot tree-shake CommonJS), because time from process start to the first
+ * request is a benchmark target (`npm run bench -- startup`):
+ * - `undici` imported from src/engine/ and `hdr-histogram-js` imported from src/
+ *   resolve to scripts/slim/*.mjs, which re-export the same objects from the
+ *   packages' own modules; other importers (the @actions/* clients, the HTTP relay
+ *   client) get the full package;
+ * - undici's client.js gets its HTTP/2 connector (and with it node:http2) on first use.
+ * Why and how much: in each scripts/slim/ file. test/build/cli-bundle.test.ts checks
+ * that they hand out the packages' own objects and that the bundle still runs a plan.
+ */
+const SLIM = {
+  undici: { file: 'scripts/slim/undici.mjs', importers: 'src/engine/' },
+  'hdr-histogram-js': { file: 'scripts/slim/hdr-histogram.mjs', importers: 'src/' },
+};
+const UNDICI_CLIENT = join(root, 'node_modules/undici/lib/dispatcher/client.js');
+
+/** The esbuild plugin that applies SLIM and the lazy HTTP/2 connector. */
+export const slimDeps = {
+  name: 'slim-deps',
+  setup(b) {
+    b.onResolve({ filter: /^(undici|hdr-histogram-js)$/ }, (args) => {
+      const slim = SLIM[args.path];
+      return args.importer.startsWith(join(root, slim.importers)) ? { path: join(root, slim.file) } : undefined;
+    });
+    b.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+      args.importer === UNDICI_CLIENT ? { path: join(root, 'scripts/slim/undici-client-h2.cjs') } : undefined,
+    );
+  },
+};
+
+/**
+ * Throws when src/ reads a name a slim entry lacks. A missing named import is an
+ * esbuild error already; a missing member of `import * as ns` is only a warning.
+ */
+export function failOnMissingSlimExports(result) {
+  const missing = result.warnings.filter((w) => /no matching export/.test(w.text) && /scripts\/slim\//.test(w.text));
+  if (missing.length) throw new Error(`scripts/slim/ lacks what src/ uses:\n${missing.map((w) => `  ${w.location?.file}:${w.location?.line}: ${w.text}`).join('\n')}`);
+  return result;
+}
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [slimDeps],
+  // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+  banner: { js: "import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);" },
+};
+
+/** The Action: one ESM bundle (node24 runtime). */
+export function actionBuildOptions(outfile) {
+  return { ...common, entryPoints: ['src/action/index.ts'], outfile };
+}
+
+/**
+ * The `loadtest` CLI, split into chunks so `loadtest run` loads only what it uses
+ * (time from process start to the first request is a benchmark target). Whitespace
+ * and syntax are minified because parsing is part of that time — 3.2 MB → 1.4 MB
+ * before the first request, ~30 ms of compile, UTF-8 decoding and GC on the 2-core
+ * bench machine; identifiers are kept so stack traces still name functions.
+ */
+export function cliBuildOptions(outdir) {
+  return { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir, splitting: true, chunkNames: 'cli-chunks/[name]-[hash]', minifyWhitespace: true, minifySyntax: true };
+}

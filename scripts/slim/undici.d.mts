@@ -1,0 +1,2 @@
+// Types of undici.mjs: a subset of undici's exports, the same objects.
+export { Agent, Client, Pool, Dispatcher, buildConnector, errors } from 'undici';

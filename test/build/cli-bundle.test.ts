@@ -1,0 +1,110 @@
+/**
+ * The CLI bundle as scripts/build.mjs builds it (scripts/build-options.mjs), for the
+ * startup target (process start → first request, `npm run bench -- startup`): the
+ * slim dependency entries hand out the packages' own objects, the bundle still runs
+ * a plan, and what `loadtest run` loads before its first request stays lean — checked
+ * by what is loaded, not by timing.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+// @ts-expect-error — plain JavaScript build script, no types
+import { cliBuildOptions, failOnMissingSlimExports } from '../../scripts/build-options.mjs';
+import { ROOT, tempDir } from '../helpers.js';
+
+const require = createRequire(import.meta.url);
+
+test('the slim undici entry hands out undici’s own objects and installs its Dispatcher API', async () => {
+  const slim = await import('../../scripts/slim/undici.mjs');
+  const undici = await import('undici');
+  for (const [name, value] of Object.entries(slim)) assert.equal(value, undici[name as keyof typeof undici], name);
+  assert.equal(typeof slim.Dispatcher.prototype.request, 'function');
+});
+
+test('the slim hdr-histogram-js entry hands out the package’s own functions', async () => {
+  const slim = await import('../../scripts/slim/hdr-histogram.mjs');
+  const hdr = await import('hdr-histogram-js');
+  for (const [name, value] of Object.entries(slim)) assert.equal(value, hdr[name as keyof typeof hdr], name);
+});
+
+test('the lazy HTTP/2 connector wraps what undici’s client-h2.js exports: one function (client, socket)', () => {
+  const real = require('undici/lib/dispatcher/client-h2.js');
+  assert.equal(typeof real, 'function');
+  assert.equal(real.length, 2);
+  const lazy = require('../../scripts/slim/undici-client-h2.cjs');
+  assert.equal(typeof lazy, 'function');
+  assert.equal(lazy.length, 2);
+});
+
+let outdir: string;
+let metafile: Metafile;
+let server: Server;
+let received = 0;
+before(async () => {
+  outdir = tempDir('lt-cli-bundle-');
+  const result = failOnMissingSlimExports(await build({ ...cliBuildOptions(outdir), metafile: true, logLevel: 'silent' }));
+  metafile = result.metafile!;
+  server = createServer((_req, res) => {
+    received++;
+    res.end('ok');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+/** Inputs of every chunk `loadtest run` imports statically (loaded before its first request). */
+function runPathInputs(): Set<string> {
+  const outputs = metafile.outputs;
+  const key = (file: string) => relative(ROOT, join(outdir, file));
+  const runChunk = Object.keys(outputs).find((o) => /cli-chunks\/run-[A-Z0-9]+\.js$/.test(o));
+  assert.ok(runChunk, 'a run-*.js chunk');
+  const seen = new Set<string>();
+  const visit = (o: string) => {
+    if (seen.has(o)) return;
+    seen.add(o);
+    for (const imp of outputs[o].imports) if (imp.kind === 'import-statement' && outputs[imp.path]) visit(imp.path);
+  };
+  visit(Object.keys(outputs).find((o) => o.endsWith('/cli.js') || o === key('cli.js'))!);
+  visit(runChunk);
+  return new Set([...seen].flatMap((o) => Object.keys(outputs[o].inputs)));
+}
+
+test('what `loadtest run` loads before its first request: no undici index, zod locales or hdr log writer', () => {
+  const inputs = runPathInputs();
+  const has = (re: RegExp) => [...inputs].filter((i) => re.test(i));
+  assert.ok(has(/src\/engine\/run\.ts$/).length === 1, 'the engine is on the run path');
+  assert.deepEqual(has(/node_modules\/undici\/index\.js$/), [], "undici's index.js (fetch, WebSocket, mocks…)");
+  assert.deepEqual(has(/node_modules\/zod\/v4\/locales\/(?!en\.js)/), [], "zod's non-English locales (import * as z keeps them out)");
+  assert.deepEqual(has(/node_modules\/hdr-histogram-js\/dist\/(index|HistogramLogWriter)\.js$/), [], "hdr-histogram-js's index and log writer (Intl.NumberFormat at load)");
+});
+
+test('the bundle runs a plan, without loading node:http2 or undici’s HTTP/2 connector for HTTP/1.1', async () => {
+  const dir = tempDir();
+  const plan = join(dir, 'plan.yaml');
+  const out = join(dir, 'r.json');
+  writeFileSync(plan, `name: bundle\ntarget: http://127.0.0.1:${(server.address() as { port: number }).port}\nscenarios:\n  s:\n    profile: { type: iterations, vus: 2, iterations: 6 }\n    steps:\n      - { name: root, method: GET, url: / }\n`);
+  // Reports, at exit, whether the process ever loaded node:http2.
+  const probe = join(dir, 'probe.mjs');
+  writeFileSync(probe, "process.on('exit', () => process.stderr.write(`\\nhttp2 loaded: ${process.moduleLoadList.includes('NativeModule http2')}\\n`));\n");
+  received = 0;
+  const child = spawn(process.execPath, ['--import', probe, join(outdir, 'cli.js'), 'run', plan, '--quiet', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.resume();
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0, stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(result.summary.requests, 6);
+  assert.equal(received, 6);
+  assert.match(stderr, /http2 loaded: false/);
+});
