@@ -13,14 +13,51 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  *   resolve to scripts/slim/*.mjs, which re-export the same objects from the
  *   packages' own modules; other importers (the @actions/* clients, the HTTP relay
  *   client) get the full package;
- * - undici's client.js gets its HTTP/2 connector (and with it node:http2) on first use.
- * Why and how much: in each scripts/slim/ file. test/build/cli-bundle.test.ts checks
- * that they hand out the packages' own objects and that the bundle still runs a plan.
+ * - undici's client.js gets its HTTP/2 connector (and with it node:http2) on first use;
+ * - handlebars and tldts (under tough-cookie) are evaluated on first use (DEFERRED).
+ * Why and how much: in each scripts/slim/ file and at DEFERRED.
+ * test/build/cli-bundle.test.ts checks that the slim entries hand out the packages'
+ * own objects, what the run path loads, and that the bundle runs a plan with a
+ * template and cookies.
  */
 const SLIM = {
   undici: { file: 'scripts/slim/undici.mjs', importers: 'src/engine/' },
   'hdr-histogram-js': { file: 'scripts/slim/hdr-histogram.mjs', importers: 'src/' },
 };
+/**
+ * Packages whose evaluation waits for their first use: the engine compiles templates
+ * with handlebars only when a step has one, and tough-cookie asks tldts for a domain
+ * only when a response sets a cookie, but both are imported statically, so their
+ * module code ran before the first request of every plan: ~7 ms (handlebars, with
+ * source-map) and ~6 ms (tldts builds its public-suffix tables) on the 2-core bench
+ * machine. Each is replaced by a small module that requires the package on first
+ * use: handlebars' default export by a proxy of it (read, write and call through to
+ * the real object), tldts by functions of the same names. A name the importers use
+ * that is not listed fails the build.
+ */
+const DEFERRED = {
+  handlebars: { default: true },
+  tldts: { functions: ['getDomain'] },
+};
+
+/** Source of the module that stands for a DEFERRED package. */
+function deferredModule(pkg) {
+  const spec = DEFERRED[pkg];
+  const lines = [`let lib;`, `const load = () => (lib ??= require(${JSON.stringify(pkg)}));`];
+  if (spec.default)
+    lines.push(
+      `export default new Proxy({}, {`,
+      `  get: (_, k) => Reflect.get(load(), k),`,
+      `  set: (_, k, v) => Reflect.set(load(), k, v),`,
+      `  has: (_, k) => Reflect.has(load(), k),`,
+      `  ownKeys: () => Reflect.ownKeys(load()),`,
+      `  getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); return d && { ...d, configurable: true }; },`,
+      `});`,
+    );
+  for (const name of spec.functions ?? []) lines.push(`export function ${name}(...args) { return load().${name}(...args); }`);
+  return lines.join('\n') + '\n';
+}
+
 const UNDICI_CLIENT = join(root, 'node_modules/undici/lib/dispatcher/client.js');
 
 /** The esbuild plugin that applies SLIM and the lazy HTTP/2 connector. */
@@ -34,6 +71,9 @@ export const slimDeps = {
     b.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
       args.importer === UNDICI_CLIENT ? { path: join(root, 'scripts/slim/undici-client-h2.cjs') } : undefined,
     );
+    // The deferred module's own require() gets the real package (default resolution).
+    b.onResolve({ filter: /^(handlebars|tldts)$/ }, (args) => (args.namespace === 'deferred' ? undefined : { path: args.path, namespace: 'deferred' }));
+    b.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => ({ contents: deferredModule(args.path), resolveDir: root, loader: 'js' }));
   },
 };
 

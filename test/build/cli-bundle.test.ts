@@ -45,13 +45,17 @@ test('the lazy HTTP/2 connector wraps what undici’s client-h2.js exports: one 
 let outdir: string;
 let metafile: Metafile;
 let server: Server;
-let received = 0;
+/** Request paths the target saw, and how many came with the cookie it set. */
+let paths: string[] = [];
+let withCookie = 0;
 before(async () => {
   outdir = tempDir('lt-cli-bundle-');
   const result = failOnMissingSlimExports(await build({ ...cliBuildOptions(outdir), metafile: true, logLevel: 'silent' }));
   metafile = result.metafile!;
-  server = createServer((_req, res) => {
-    received++;
+  server = createServer((req, res) => {
+    paths.push(req.url ?? '');
+    if (req.headers.cookie === 'sid=abc') withCookie++;
+    else res.setHeader('set-cookie', 'sid=abc; Path=/');
     res.end('ok');
   });
   server.listen(0, '127.0.0.1');
@@ -79,24 +83,26 @@ function runPathInputs(): Set<string> {
   return new Set([...seen].flatMap((o) => Object.keys(outputs[o].inputs)));
 }
 
-test('what `loadtest run` loads before its first request: no undici index, zod locales or hdr log writer', () => {
+test('what `loadtest run` loads before its first request: no undici index, zod locales or hdr log writer; handlebars and tldts deferred', () => {
   const inputs = runPathInputs();
   const has = (re: RegExp) => [...inputs].filter((i) => re.test(i));
   assert.ok(has(/src\/engine\/run\.ts$/).length === 1, 'the engine is on the run path');
   assert.deepEqual(has(/node_modules\/undici\/index\.js$/), [], "undici's index.js (fetch, WebSocket, mocks…)");
   assert.deepEqual(has(/node_modules\/zod\/v4\/locales\/(?!en\.js)/), [], "zod's non-English locales (import * as z keeps them out)");
   assert.deepEqual(has(/node_modules\/hdr-histogram-js\/dist\/(index|HistogramLogWriter)\.js$/), [], "hdr-histogram-js's index and log writer (Intl.NumberFormat at load)");
+  assert.deepEqual(has(/^deferred:/).sort(), ['deferred:handlebars', 'deferred:tldts'], 'handlebars and tldts evaluated on first use');
 });
 
-test('the bundle runs a plan, without loading node:http2 or undici’s HTTP/2 connector for HTTP/1.1', async () => {
+test('the bundle runs a plan with a template and cookies, without loading node:http2 for HTTP/1.1', async () => {
   const dir = tempDir();
   const plan = join(dir, 'plan.yaml');
   const out = join(dir, 'r.json');
-  writeFileSync(plan, `name: bundle\ntarget: http://127.0.0.1:${(server.address() as { port: number }).port}\nscenarios:\n  s:\n    profile: { type: iterations, vus: 2, iterations: 6 }\n    steps:\n      - { name: root, method: GET, url: / }\n`);
+  writeFileSync(plan, `name: bundle\ntarget: http://127.0.0.1:${(server.address() as { port: number }).port}\nscenarios:\n  s:\n    profile: { type: iterations, vus: 1, iterations: 3 }\n    steps:\n      - { name: root, method: GET, url: \"/?vu={{ vu.id }}&b={{#if vu.id}}y{{/if}}\" }\n`);
   // Reports, at exit, whether the process ever loaded node:http2.
   const probe = join(dir, 'probe.mjs');
   writeFileSync(probe, "process.on('exit', () => process.stderr.write(`\\nhttp2 loaded: ${process.moduleLoadList.includes('NativeModule http2')}\\n`));\n");
-  received = 0;
+  paths = [];
+  withCookie = 0;
   const child = spawn(process.execPath, ['--import', probe, join(outdir, 'cli.js'), 'run', plan, '--quiet', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -104,7 +110,8 @@ test('the bundle runs a plan, without loading node:http2 or undici’s HTTP/2 co
   const [code] = await once(child, 'exit');
   assert.equal(code, 0, stderr);
   const result = JSON.parse(readFileSync(out, 'utf8'));
-  assert.equal(result.summary.requests, 6);
-  assert.equal(received, 6);
+  assert.equal(result.summary.requests, 3);
+  assert.deepEqual(paths, ['/?vu=1&b=y', '/?vu=1&b=y', '/?vu=1&b=y'], 'the template rendered (handlebars, deferred)');
+  assert.equal(withCookie, 2, 'the cookie set by the first response went back (tough-cookie and tldts, deferred)');
   assert.match(stderr, /http2 loaded: false/);
 });
