@@ -14,7 +14,8 @@ import type { RunEvent } from '../engine/types.js';
 import type { Plan } from '../plan/types.js';
 import { evaluateThresholds } from '../thresholds/evaluate.js';
 import { ExitCode } from '../errors.js';
-import { RESULT_SCHEMA_VERSION, type Result, type Stats, type TimePoint, type WorkerResult } from './result-schema.js';
+import type { Result, Stats, TimePoint, WorkerResult } from './result-schema.js';
+import { RESULT_SCHEMA_VERSION } from './result-version.js';
 
 /** Everything a Result is made of. */
 export interface BuildResultInput {

@@ -7,7 +7,9 @@
  */
 import * as z from 'zod';
 
-export const RESULT_SCHEMA_VERSION = 1;
+import { RESULT_SCHEMA_VERSION } from './result-version.js';
+
+export { RESULT_SCHEMA_VERSION };
 
 const num = z.number();
 

@@ -83,13 +83,14 @@ function runPathInputs(): Set<string> {
   return new Set([...seen].flatMap((o) => Object.keys(outputs[o].inputs)));
 }
 
-test('what `loadtest run` loads before its first request: no undici index, zod locales or hdr log writer; handlebars and tldts deferred', () => {
+test('what `loadtest run` loads before its first request: no undici index, zod locales, Result schema or hdr log writer; handlebars and tldts deferred', () => {
   const inputs = runPathInputs();
   const has = (re: RegExp) => [...inputs].filter((i) => re.test(i));
   assert.ok(has(/src\/engine\/run\.ts$/).length === 1, 'the engine is on the run path');
   assert.deepEqual(has(/node_modules\/undici\/index\.js$/), [], "undici's index.js (fetch, WebSocket, mocks…)");
   assert.deepEqual(has(/node_modules\/zod\/v4\/locales\/(?!en\.js)/), [], "zod's non-English locales (import * as z keeps them out)");
   assert.deepEqual(has(/node_modules\/hdr-histogram-js\/dist\/(index|HistogramLogWriter)\.js$/), [], "hdr-histogram-js's index and log writer (Intl.NumberFormat at load)");
+  assert.deepEqual(has(/src\/report\/result-schema\.ts$/), [], 'the zod Result schema (for reading results: report, compare, --baseline)');
   assert.deepEqual(has(/^deferred:/).sort(), ['deferred:handlebars', 'deferred:tldts'], 'handlebars and tldts evaluated on first use');
 });
 
