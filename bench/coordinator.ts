@@ -1,151 +1,182 @@
 /**
- * Coordinator cost at scale: 256 simulated workers feed a real coordinator through
- * the real protocol path (local transport: JSON round trip + zod validation per
- * message, then the coordinator's handler: dedup, MetricsAccumulator.add, the merged
- * progress interval, live threshold evaluation). Each worker's 1-s snapshot comes
- * from a real Recorder fed ~2,000 requests over 2 scenarios × 3 steps (latencies
- * log-uniform 0.2–500 ms, 1 % errors), so histogram sizes are what a worker ships —
- * the same workload as bench/merge.ts, which times the merge functions alone; this
- * one times the whole per-interval coordinator path around them.
+ * Coordinator cost at scale (`npm run bench -- merge`): a real coordinator behind the
+ * real HTTP relay on 127.0.0.1, fed by 256 simulated workers that live in a child
+ * process and speak the real protocol (register, clock, ready, started, heartbeats,
+ * one snapshot a second, final result). Their snapshots come from real Recorders fed
+ * 2,000 requests a second each over 2 scenarios × 3 steps (latencies log-uniform
+ * 0.2–500 ms, 1 % errors) and are cut as workers cut them (compact), so histogram
+ * sizes are what a worker ships. Snapshots are produced before the run starts (32
+ * distinct recorders, reused round-robin), so the child keeps real time.
  *
- * Per interval: CPU ms of this process (user + system) from the first snapshot
- * delivered to the merged progress interval emitted (snapshot generation excluded),
- * then the final result merge and RSS / heap.
+ * Measured in the coordinator process only: CPU (user + system) between consecutive
+ * merged intervals — HTTP, JSON, validation, merging, progress, live thresholds,
+ * heartbeats, everything — then the end-of-run merge and Result, and RSS / heap.
  *
- * Usage: node --import tsx bench/coordinator.ts [workers=256] [intervals=5] [requestsPerSec=2000]
+ * Usage: node --import tsx bench/coordinator.ts [workers=256] [intervals=12] [requestsPerSec=2000]
  */
+import { spawn } from 'node:child_process';
 import { runCoordinator } from '../src/cluster/coordinator.js';
-import { createLocalTransport } from '../src/cluster/local-transport.js';
-import type { Command } from '../src/cluster/protocol.js';
+import { createHttpRelayClient } from '../src/cluster/http-relay-client.js';
+import { createHttpRelayServer } from '../src/cluster/http-relay-server.js';
+import type { Command, WorkerMessage } from '../src/cluster/protocol.js';
+import { newToken } from '../src/cluster/token.js';
 import { Recorder } from '../src/metrics/recorder.js';
-import type { Snapshot } from '../src/metrics/types.js';
+import type { RunMetrics, Snapshot } from '../src/metrics/types.js';
 import { loadPlan } from '../src/plan/load.js';
 
-const WORKERS = Number(process.argv[2] ?? 256);
-const INTERVALS = Number(process.argv[3] ?? 5);
-const RPS = Number(process.argv[4] ?? 2000);
+const simMode = process.argv[2] === '--simulate';
+const args = simMode ? process.argv.slice(5) : process.argv.slice(2);
+const WORKERS = Number(args[0] ?? 256);
+const INTERVALS = Number(args[1] ?? 12);
+const RPS = Number(args[2] ?? 2000);
+const DISTINCT = Math.min(32, WORKERS);
+const STEPS = ['list', 'item', 'buy'];
+const SCENARIOS = ['browse', 'checkout'];
 
-const steps = (names: string[]) => names.map((n) => `      - { name: ${n}, method: GET, url: /${n} }`).join('\n');
-const text = `
+const planText = `
 name: bench
 target: http://127.0.0.1:9
 scenarios:
-  browse:
-    duration: ${INTERVALS + 2}s
+${SCENARIOS.map(
+  (name) => `  ${name}:
+    duration: ${INTERVALS}s
     profile: { type: constant_rate, rate: 100, pre_allocated_vus: 10, max_vus: 20 }
     steps:
-${steps(['list', 'item', 'buy'])}
-  checkout:
-    duration: ${INTERVALS + 2}s
-    profile: { type: constant_rate, rate: 100, pre_allocated_vus: 10, max_vus: 20 }
-    steps:
-${steps(['list', 'item', 'buy'])}
+${STEPS.map((n) => `      - { name: ${n}, method: GET, url: /${n} }`).join('\n')}`,
+).join('\n')}
 thresholds:
   - { threshold: "p95 < 60000", abort_on_fail: true }
   - "error_rate < 0.5"
 `;
-const plan = loadPlan(text, 'bench.yaml', { env: {} });
-const layout = ['browse', 'checkout'].map((name) => ({ name, steps: ['list', 'item', 'buy'] }));
-let seed = 7;
-const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
 
-// Snapshots are generated up front: producing 256 × 2,000 requests blocks this event
-// loop for seconds, which the coordinator would rightly read as silent workers.
-const guessStartMs = Date.now() + 60_000;
-const recs = Array.from({ length: WORKERS }, () => {
-  const rec = new Recorder({ scenarios: layout, intervalMs: 1000, startAtMs: guessStartMs });
-  return { rec, steps: layout.flatMap((l) => l.steps.map((st) => rec.stepKey(l.name, st))), scen: layout.map((l) => rec.scenarioKey(l.name)) };
-});
-function produce(w: (typeof recs)[number]): Snapshot {
-  for (let i = 0; i < RPS; i++) {
-    const latencyUs = Math.round(200 * Math.pow(2500, rnd()));
-    const err = rnd() < 0.01;
-    w.rec.request(w.steps[i % w.steps.length], { latencyUs, serviceUs: latencyUs, ttfbUs: Math.round(latencyUs * 0.9), status: err ? 503 : 200, errorClass: err ? 'http_5xx' : undefined, bytesIn: 700, bytesOut: 120 });
-    if (i % 3 === 2) w.rec.iteration(w.scen[i % 2], latencyUs * 3);
-  }
-  return w.rec.cut(20);
-}
-const pregenerated: Snapshot[][] = [];
-for (let k = 0; k < INTERVALS; k++) pregenerated.push(recs.map(produce));
-const finals = recs.map((w) => w.rec.final());
-for (const w of recs) w.rec.destroy();
+if (simMode) await simulate(process.argv[3], process.argv[4]);
+else await coordinate();
+// Clients' keep-alive sockets and timers would hold the process a few seconds more.
+process.exit(0);
 
-const lt = createLocalTransport();
-const progress = new Map<number, () => void>();
-// The coordinator's clock stands still during each interval and moves 1 s when the
-// bench says: intervals are merged when complete, never by timeout, and nobody is
-// "silent" while this process is busy generating or timing.
-let frozenMs: number | undefined;
-const clock = () => frozenMs ?? Date.now();
-const coord = runCoordinator({
-  plan,
-  planSource: { text, file: 'bench.yaml' },
-  transport: lt.coordinator,
-  workers: WORKERS,
-  waitMs: 60_000,
-  resultGraceMs: 600_000,
-  nowMs: clock,
-  onProgress: (snap) => progress.get(snap.seq)?.(),
-  log: process.env.BENCH_LOG ? (l) => console.error(l) : undefined,
-});
-
-interface Sim {
-  id: string;
-  t: ReturnType<typeof lt.worker>;
-  assigned?: boolean;
-}
-let startAtMs = 0;
-const assigned = new Promise<void>((resolveAll) => {
-  let n = 0;
-  const sims: Sim[] = Array.from({ length: WORKERS }, (_, i) => ({ id: `sim${i}`, t: lt.worker() }));
-  for (const s of sims) {
-    s.t.connect(s.id, (cmd: Command) => {
-      if (cmd.type === 'clock' && !s.assigned) void s.t.send([{ v: 1, type: 'ready', workerId: s.id, clockOffsetMs: 0, rttMs: 0 }]);
-      if (cmd.type === 'assign') {
-        startAtMs = cmd.startAtMs;
-        s.assigned = true;
-        if (++n === WORKERS) resolveAll();
+/** Child: WORKERS simulated workers over the HTTP relay. */
+async function simulate(url: string, token: string): Promise<void> {
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const layout = SCENARIOS.map((name) => ({ name, steps: STEPS }));
+  const snaps: Snapshot[][] = [];
+  const finals: RunMetrics[] = [];
+  for (let r = 0; r < DISTINCT; r++) {
+    const rec = new Recorder({ scenarios: layout, intervalMs: 1000, startAtMs: 0 });
+    const steps = layout.flatMap((l) => l.steps.map((st) => rec.stepKey(l.name, st)));
+    const scen = layout.map((l) => rec.scenarioKey(l.name));
+    const mine: Snapshot[] = [];
+    for (let k = 0; k < INTERVALS; k++) {
+      for (let i = 0; i < RPS; i++) {
+        const latencyUs = Math.round(200 * Math.pow(2500, rnd()));
+        const err = rnd() < 0.01;
+        rec.request(steps[i % steps.length], { latencyUs, serviceUs: latencyUs - Math.round(rnd() * 150), ttfbUs: Math.round(latencyUs * 0.9), status: err ? 503 : 200, errorClass: err ? 'http_5xx' : undefined, bytesIn: 700, bytesOut: 120 });
+        if (i % 3 === 2) rec.iteration(scen[i % 2], latencyUs * 3);
       }
-    });
-    void s.t.send([{ v: 1, type: 'register', workerId: s.id, capacity: { cores: 2, memoryMb: 4096, maxVus: 1000 }, clockProbe: { t0: Date.now() }, instance: s.id }]);
+      mine.push(rec.cut(20, true));
+    }
+    snaps.push(mine);
+    finals.push(rec.final());
+    rec.destroy();
   }
-  (globalThis as { sims?: Sim[] }).sims = sims;
-});
-await assigned;
-frozenMs = startAtMs + 500;
-const sims = (globalThis as { sims?: Sim[] }).sims!;
-
-// Heartbeats, as real workers send them, so nobody is declared lost between intervals.
-const beat = setInterval(() => {
-  for (const s of sims) void s.t.send([{ v: 1, type: 'heartbeat', workerId: s.id, activeVus: 20 }]);
-}, 1000);
-
-const rows: { cpu: number; wall: number; kb: number }[] = [];
-for (let k = 0; k < INTERVALS; k++) {
-  const snaps = pregenerated[k];
-  const kb = snaps.reduce((a, s) => a + JSON.stringify(s).length, 0) / 1024;
-  const emitted = new Promise<void>((r) => progress.set(k, r));
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  await Promise.all(sims.map((s, i) => s.t.send([{ v: 1, type: 'snapshot', workerId: s.id, seq: snaps[i].seq, snapshot: snaps[i] }])));
-  const deliveredCpu = cpuMs(process.cpuUsage(c0));
-  await emitted; // waits for the coordinator's next 200 ms tick: idle time, not CPU
-  frozenMs += 1000;
-  rows.push({ cpu: cpuMs(process.cpuUsage(c0)), wall: performance.now() - t0, kb });
-  console.log(`interval ${k}: ${kb.toFixed(0)} KiB of snapshots; CPU ${rows[k].cpu.toFixed(1)} ms (delivery+validation+add ${deliveredCpu.toFixed(1)} ms)`);
+  const sims = Array.from({ length: WORKERS }, (_, i) => ({ id: `sim${i}`, t: createHttpRelayClient({ url, token, sendTimeoutMs: 10_000 }) }));
+  const send = async (t: (typeof sims)[number]['t'], m: WorkerMessage) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await t.send([m]);
+      } catch (err) {
+        if (attempt > 20) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+  let startAtMs = 0;
+  await new Promise<void>((assignedAll) => {
+    let n = 0;
+    for (const s of sims) {
+      let ready = false;
+      s.t.connect(s.id, (cmd: Command) => {
+        if (cmd.type === 'clock' && !ready) {
+          ready = true;
+          void send(s.t, { v: 1, type: 'ready', workerId: s.id, clockOffsetMs: 0, rttMs: 0 });
+        }
+        if (cmd.type === 'assign') {
+          startAtMs = cmd.startAtMs;
+          if (++n === WORKERS) assignedAll();
+        }
+      });
+      void send(s.t, { v: 1, type: 'register', workerId: s.id, capacity: { cores: 2, memoryMb: 4096, maxVus: 1000 }, clockProbe: { t0: Date.now() }, instance: s.id });
+    }
+  });
+  const at = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms - Date.now())));
+  await at(startAtMs);
+  await Promise.all(sims.map((s) => send(s.t, { v: 1, type: 'started', workerId: s.id, actualStartMs: Date.now() })));
+  for (let k = 0; k < INTERVALS; k++) {
+    await at(startAtMs + (k + 1) * 1000);
+    await Promise.all(
+      sims.map((s, i) => {
+        const snap = { ...snaps[i % DISTINCT][k], startMs: startAtMs + k * 1000 };
+        return send(s.t, { v: 1, type: 'snapshot', workerId: s.id, seq: k, snapshot: snap });
+      }),
+    );
+  }
+  await Promise.all(sims.map((s, i) => send(s.t, { v: 1, type: 'result', workerId: s.id, metrics: finals[i % DISTINCT], events: [], startedAtMs: startAtMs, endedAtMs: Date.now(), snapshots: INTERVALS })));
+  await Promise.all(sims.map((s) => s.t.close()));
 }
-const c0 = process.cpuUsage();
-const t0 = performance.now();
-await Promise.all(sims.map((s) => s.t.send([{ v: 1, type: 'result', workerId: s.id, metrics: finals[sims.indexOf(s)], events: [], startedAtMs: startAtMs, endedAtMs: Date.now(), snapshots: INTERVALS }])));
-const outcome = await coord;
-const finalCpu = cpuMs(process.cpuUsage(c0));
-const finalWall = performance.now() - t0;
-const mem = process.memoryUsage();
-const sorted = rows.map((r) => r.cpu).sort((a, b) => a - b);
-console.log(`\n${WORKERS} workers × ${RPS} req/s, ${INTERVALS} intervals`);
-console.log(`per interval CPU ms: median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)}, max ${sorted[sorted.length - 1].toFixed(1)} (target < 100)`);
-console.log(`final merge of ${WORKERS} results + Result build: CPU ${finalCpu.toFixed(0)} ms, wall ${finalWall.toFixed(0)} ms; ${outcome.result.summary.requests} requests merged`);
-console.log(`memory: RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
-clearInterval(beat);
-await lt.coordinator.close();
+
+/** Parent: the coordinator, measured. */
+async function coordinate(): Promise<void> {
+  const plan = loadPlan(planText, 'bench.yaml', { env: {} });
+  const token = newToken();
+  const relay = createHttpRelayServer({ token });
+  const cpuMs = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1000;
+  };
+  const marks: { seq: number; cpu: number; merge: number; rss: number }[] = [];
+  let expose: (() => Promise<{ body: string }>) | undefined;
+  let mergeS = 0;
+  const readMerge = async () => {
+    const text = (await expose!()).body;
+    mergeS = Number(/loadtest_coordinator_merge_cpu_seconds_total ([\d.e+-]+)/.exec(text)?.[1] ?? NaN);
+  };
+  let child: ReturnType<typeof spawn> | undefined;
+  const coord = runCoordinator({
+    plan,
+    planSource: { text: planText, file: 'bench.yaml' },
+    transport: relay,
+    workers: WORKERS,
+    waitMs: 300_000,
+    resultGraceMs: 120_000,
+    onListening: () => {
+      child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--simulate', relay.url, token, String(WORKERS), String(INTERVALS), String(RPS)], { stdio: 'inherit' });
+    },
+    onMetrics: (e) => (expose = e),
+    // The merge counter is read right after (the exposition is async); its own cost is not in it.
+    onProgress: (snap) => {
+      const cpu = cpuMs();
+      void readMerge().then(() => marks.push({ seq: snap.seq, cpu, merge: mergeS * 1000, rss: process.memoryUsage().rss }));
+    },
+    log: process.env.BENCH_LOG ? (l) => console.error(l) : undefined,
+  });
+  const lastCpu = () => marks[marks.length - 1].cpu;
+  const outcome = await coord.catch((err) => {
+    child?.kill();
+    throw err;
+  });
+  const endCpu = cpuMs() - lastCpu();
+  const mem = process.memoryUsage();
+  // The first interval pays for JIT warm-up; each later one is measured from the previous emit.
+  const per = marks.slice(1).map((m, i) => ({ seq: m.seq, cpu: m.cpu - marks[i].cpu, merge: m.merge - marks[i].merge, rss: m.rss }));
+  for (const p of per) console.log(`interval ${p.seq}: coordinator CPU ${p.cpu.toFixed(1)} ms, of which merging ${p.merge.toFixed(1)} ms; RSS ${(p.rss / 2 ** 20).toFixed(0)} MiB`);
+  const stats = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return `median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)}, max ${sorted[sorted.length - 1].toFixed(1)}`;
+  };
+  console.log(`\ncoordinator, ${WORKERS} workers × ${RPS} req/s, ${marks.length} intervals merged over the HTTP relay`);
+  console.log(`merge CPU ms per 1-s interval (decode + add + merged interval + live thresholds): ${stats(per.map((p) => p.merge))} (target < 100)`);
+  console.log(`whole coordinator process CPU ms per interval (HTTP, JSON, validation, merge, timers): ${stats(per.map((p) => p.cpu))}`);
+  console.log(`end of run (${WORKERS} results, totals, Result): CPU ${endCpu.toFixed(0)} ms; ${outcome.result.summary.requests} requests merged`);
+  console.log(`memory: RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB (after interval 1: ${(marks[1].rss / 2 ** 20).toFixed(0)} MiB), heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  if (outcome.result.summary.requests !== WORKERS * RPS * INTERVALS) throw new Error(`merged ${outcome.result.summary.requests} requests, expected ${WORKERS * RPS * INTERVALS}`);
+}

@@ -7,7 +7,7 @@
  *              step, alternating → throughput cost in %.
  *  startup     process start → first request at the target, loadtest vs autocannon.
  *  rss         max RSS of 10,000 VUs with 5 s think time.
- *  merge       coordinator merge cost for 256 workers (bench/merge.ts, if present).
+ *  merge       coordinator CPU per merge interval and memory, 256 workers (bench/coordinator.ts).
  *
  * Usage: npm run bench [-- section…] ; env BENCH_SECONDS (default 10), BENCH_ROUNDS (2).
  * The target is nginx (one worker, `return 200`) when installed — it has spare CPU,
@@ -22,7 +22,8 @@ import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
+// BENCH_CLI: bench another build (e.g. a private one while dist/ is being rebuilt).
+const CLI = process.env.BENCH_CLI ?? join(ROOT, 'dist', 'cli.js');
 const AUTOCANNON = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -207,6 +208,6 @@ try {
 } finally {
   target.stop();
 }
-if (want('merge') && existsSync(join(ROOT, 'bench', 'merge.ts'))) {
-  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'merge.ts')], { stdio: 'inherit' });
+if (want('merge')) {
+  spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'coordinator.ts')], { stdio: 'inherit' });
 }

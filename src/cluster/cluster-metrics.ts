@@ -18,11 +18,22 @@ export interface ClusterView {
   latency(): Histogram | undefined;
   workers(): { id: string; activeVus: number; connected: boolean }[];
   state(): RunState;
+  /** CPU seconds the coordinator spent merging so far. */
+  mergeCpuSeconds(): number;
 }
 
 /** A registry exposing the cluster view. */
 export function createClusterMetrics(view: ClusterView): { registry: Registry; expose(): Promise<{ contentType: string; body: string }> } {
   const registry = new Registry();
+  new Counter({
+    name: 'loadtest_coordinator_merge_cpu_seconds_total',
+    help: 'CPU time the coordinator spent merging worker snapshots (decode, add, merged intervals, live thresholds)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(view.mergeCpuSeconds());
+    },
+  });
   new Counter({
     name: 'loadtest_requests_total',
     help: 'Completed requests, merged over all workers (run so far)',

@@ -2,8 +2,14 @@
  * The coordinator: gathers workers, measures nothing itself but trusts each worker's
  * NTP-style offset estimate against its clock, assigns capacity-weighted shards and
  * one start instant, merges live snapshots, evaluates abort_on_fail thresholds live,
- * redistributes a lost worker's shard, and builds the Result from the workers' final
- * results (falling back to the snapshots of lost workers).
+ * redistributes a lost worker's shard, and builds the Result.
+ *
+ * Every snapshot is decoded once, into its interval (MetricsAccumulator), when it
+ * arrives; nothing per worker is kept beyond the seqs it delivered and its counters.
+ * The run totals are the sum of every snapshot received: a worker cuts its last
+ * partial interval before its final result and delivers in order, so for a worker
+ * that finished this equals its own result exactly (checked; a mismatch is noted),
+ * and for a lost worker it is what it delivered before it was lost.
  *
  * All message handling is synchronous (the transport awaits nothing of ours), so the
  * state below never changes under an await.
@@ -11,8 +17,8 @@
 import { LtError } from '../errors.js';
 import type { RunEvent } from '../engine/types.js';
 import type { Histogram } from '../metrics/histogram.js';
-import { MetricsAccumulator, mergeRunMetrics, mergeSnapshots } from '../metrics/merge.js';
-import type { RunMetrics, Snapshot } from '../metrics/types.js';
+import { MetricsAccumulator, addCounters } from '../metrics/merge.js';
+import type { Counters, RunMetrics, Snapshot } from '../metrics/types.js';
 import type { PlanOverrides } from '../plan/overrides.js';
 import type { Plan } from '../plan/types.js';
 import { buildResult } from '../report/build-result.js';
@@ -23,7 +29,7 @@ import { preciseNowMs } from './clock.js';
 import { createClusterMetrics, type RunState } from './cluster-metrics.js';
 import type { Command, MessageOf, WorkerMessage } from './protocol.js';
 import type { CoordinatorTransport, Verdict } from './transport.js';
-import { newWorkerState, percentileAbs, snapshotTotals, startSkewMs, workerMetrics, workerRow, type WorkerState } from './worker-table.js';
+import { newWorkerState, percentileAbs, startSkewMs, workerRow, type WorkerState } from './worker-table.js';
 
 /** Options of a coordinator run. */
 export interface CoordinatorOptions {
@@ -75,8 +81,8 @@ export interface WorkerDetail {
   /** Snapshots the worker said it produced (from its result). */
   snapshotsProduced?: number;
   lateSnapshots: number;
-  /** Sum of received snapshots and the worker's own final result. */
-  fromSnapshots: RunMetrics;
+  /** Counters summed over the received snapshots, and the worker's own final result. */
+  fromSnapshots: Counters;
   fromResult?: RunMetrics;
   startSkewMs: number | null;
   clockOffsetMs?: number;
@@ -90,6 +96,12 @@ export interface CoordinatorOutcome {
 
 const TICK_MS = 200;
 
+/** CPU µs (user + system) of this process since `from`. */
+function cpuUs(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return d.user + d.system;
+}
+
 /** Runs the coordinator side of a distributed run to the end. */
 export async function runCoordinator(opts: CoordinatorOptions): Promise<CoordinatorOutcome> {
   return new Coordinator(opts).run();
@@ -101,11 +113,8 @@ class Coordinator {
   private readonly workers = new Map<string, WorkerState>();
   private participants: WorkerState[] = [];
   private readonly acc = new MetricsAccumulator();
-  /** Snapshots of intervals not merged yet. */
-  private readonly bySeq = new Map<number, Snapshot[]>();
-  /** Merged intervals (each histogram decoded once: at the merge), and late arrivals per seq. */
-  private readonly mergedBySeq = new Map<number, Snapshot>();
-  private readonly lateBySeq = new Map<number, Snapshot[]>();
+  /** CPU µs spent merging: snapshots into intervals, merged intervals out, live thresholds (/metrics, benches). */
+  private mergeCpuUs = 0;
   private readonly events: RunEvent[] = [];
   private state: RunState = 'registering';
   private baseWeights: number[] = [];
@@ -173,7 +182,8 @@ class Coordinator {
           w.result = msg;
           if (w.status === 'lost') w.notes.push('final result arrived after the worker was declared lost');
           w.status = 'finished';
-          if (msg.snapshots > w.snapshots.size) w.notes.push(`${msg.snapshots - w.snapshots.size} of ${msg.snapshots} snapshots never arrived; its final result counts them`);
+          if (msg.snapshots > w.seqs.size) w.notes.push(`${msg.snapshots - w.seqs.size} of ${msg.snapshots} snapshots never arrived; the run totals lack them (requests: ${w.snapshotCounters.requests} received of ${msg.metrics.total.counters.requests})`);
+          else if (msg.metrics.total.counters.requests !== w.snapshotCounters.requests) w.notes.push(`its snapshots count ${w.snapshotCounters.requests} requests, its result ${msg.metrics.total.counters.requests}; the run totals count the snapshots`);
           this.wake();
         }
         break;
@@ -207,21 +217,16 @@ class Coordinator {
   }
 
   private onSnapshot(w: WorkerState, msg: MessageOf<'snapshot'>): void {
-    if (w.snapshots.has(msg.seq)) return; // a retried delivery
+    if (w.seqs.has(msg.seq)) return; // a retried delivery
     const snap = msg.snapshot;
-    w.snapshots.set(msg.seq, snap);
+    w.seqs.add(msg.seq);
+    addCounters(w.snapshotCounters, snap.total.counters);
+    w.lastSnapshotEndMs = Math.max(w.lastSnapshotEndMs ?? 0, snap.startMs + snap.intervalMs);
     w.activeVus = snap.activeVus;
-    if (snap.seq < this.nextEmitSeq) {
-      // Its interval was already merged: add it to the run totals now and to that interval at the end.
-      this.acc.add(snap);
-      const late = this.lateBySeq.get(snap.seq);
-      if (late) late.push(snap);
-      else this.lateBySeq.set(snap.seq, [snap]);
-    } else {
-      let list = this.bySeq.get(snap.seq);
-      if (!list) this.bySeq.set(snap.seq, (list = []));
-      list.push(snap);
-    }
+    // Into its interval, even one already emitted (a worker that was cut off): never dropped.
+    const c0 = process.cpuUsage();
+    this.acc.add(snap);
+    this.mergeCpuUs += cpuUs(c0);
     if (snap.seq < this.nextEmitSeq) {
       // Late (the worker was cut off): kept in its own interval, counted, and noted once per burst.
       w.late++;
@@ -301,20 +306,18 @@ class Coordinator {
       const seq = this.nextEmitSeq;
       const endMs = this.startAtMs + (seq + 1) * this.intervalMs;
       const expected = this.participants.filter((w) => w.status === 'running' || (w.status === 'finished' && (w.result?.snapshots ?? 0) > seq));
-      const have = this.bySeq.get(seq) ?? [];
-      const complete = expected.length > 0 && expected.every((w) => w.snapshots.has(seq));
+      const have = this.acc.countAt(seq);
+      const complete = expected.length > 0 && expected.every((w) => w.seqs.has(seq));
       if (!complete && now < endMs + this.intervalMs) return;
-      if (have.length === 0 && expected.length === 0) return;
+      if (have === 0 && expected.length === 0) return;
       this.nextEmitSeq++;
-      if (have.length === 0) continue;
-      // Merge once; the run totals take the merged interval (one decode per key, not per worker).
-      const merged = mergeSnapshots(have);
-      this.bySeq.delete(seq);
-      this.mergedBySeq.set(seq, merged);
-      this.acc.add(merged);
+      const c0 = process.cpuUsage();
+      const merged = have ? this.acc.interval(seq) : undefined;
+      if (!merged) continue;
       const vus = this.participants.reduce((a, w) => a + (w.status === 'running' ? w.activeVus : 0), 0);
-      this.opts.onProgress?.(merged, vus);
       this.checkThresholds(endMs);
+      this.mergeCpuUs += cpuUs(c0);
+      this.opts.onProgress?.(merged, vus);
     }
   }
 
@@ -365,6 +368,7 @@ class Coordinator {
       latency: (): Histogram | undefined => this.acc.histogram('latency'),
       workers: () => [...this.workers.values()].map((w) => ({ id: w.id, activeVus: w.activeVus, connected: w.status !== 'lost' && w.status !== 'failed' && w.status !== 'finished' })),
       state: () => this.state,
+      mergeCpuSeconds: () => this.mergeCpuUs / 1e6,
     });
     this.opts.onMetrics?.(metrics.expose);
     this.opts.onControl?.({
@@ -438,34 +442,21 @@ class Coordinator {
     this.log(`coordinator: ${this.participants.length} worker(s) assigned; starting in ${((this.startAtMs - this.now()) / 1000).toFixed(1)} s`);
   }
 
-  /** The merged interval series, late snapshots folded into their own intervals. */
-  private intervals(): Snapshot[] {
-    // bySeq: intervals never emitted (e.g. only a lost worker's, past a gap).
-    const seqs = [...new Set([...this.mergedBySeq.keys(), ...this.lateBySeq.keys(), ...this.bySeq.keys()])].sort((a, b) => a - b);
-    return seqs.map((seq) => {
-      const parts = [...(this.mergedBySeq.has(seq) ? [this.mergedBySeq.get(seq)!] : []), ...(this.lateBySeq.get(seq) ?? []), ...(this.bySeq.get(seq) ?? [])];
-      return parts.length === 1 ? parts[0] : mergeSnapshots(parts);
-    });
-  }
-
   private finish(): CoordinatorOutcome {
     const details: WorkerDetail[] = [];
-    const perWorker: RunMetrics[] = [];
     const rows = [];
     let endedAtMs = this.startAtMs;
     for (const w of this.participants) {
-      const m = workerMetrics(w);
-      if (m) perWorker.push(m);
       if (w.result) endedAtMs = Math.max(endedAtMs, w.result.endedAtMs);
-      else if (w.snapshots.size) endedAtMs = Math.max(endedAtMs, ...[...w.snapshots.values()].map((s) => s.startMs + s.intervalMs));
-      rows.push(workerRow(w, this.startAtMs, m?.total.counters));
+      else if (w.lastSnapshotEndMs) endedAtMs = Math.max(endedAtMs, w.lastSnapshotEndMs);
+      rows.push(workerRow(w, this.startAtMs, w.result?.metrics.total.counters ?? (w.seqs.size ? w.snapshotCounters : undefined)));
       details.push({
         id: w.id,
         status: w.status,
-        snapshotsReceived: w.snapshots.size,
+        snapshotsReceived: w.seqs.size,
         snapshotsProduced: w.result?.snapshots,
         lateSnapshots: w.late,
-        fromSnapshots: snapshotTotals(w),
+        fromSnapshots: structuredClone(w.snapshotCounters),
         fromResult: w.result?.metrics,
         startSkewMs: startSkewMs(w, this.startAtMs),
         clockOffsetMs: w.offsetMs,
@@ -473,11 +464,11 @@ class Coordinator {
     }
     const skews = this.participants.map((w) => startSkewMs(w, this.startAtMs)).filter((s): s is number => s !== null);
     const workerEvents = this.participants.flatMap((w) => w.result?.events ?? []);
-    const metrics = mergeRunMetrics(perWorker);
+    const metrics: RunMetrics = this.acc.total();
     const result = buildResult({
       plan: this.opts.plan,
       metrics,
-      intervals: this.intervals(),
+      intervals: this.acc.intervals(),
       startAtMs: this.startAtMs,
       endedAtMs,
       events: [...this.events, ...workerEvents].sort((a, b) => a.atMs - b.atMs),

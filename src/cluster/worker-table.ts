@@ -1,11 +1,10 @@
 /**
- * The coordinator's record of each worker, and what it turns into at the end: the
- * worker's metrics (its own final result when it sent one, else the sum of the
- * snapshots received before it was lost — nothing it measured and delivered is
- * dropped) and its row in the Result's worker table.
+ * The coordinator's record of each worker, and its row in the Result's worker table
+ * (its own final result's counters when it sent one, else those of the snapshots
+ * received before it was lost).
  */
-import { mergeRunMetrics } from '../metrics/merge.js';
-import type { Counters, RunMetrics, Snapshot } from '../metrics/types.js';
+import { emptyCounters } from '../metrics/merge.js';
+import type { Counters } from '../metrics/types.js';
 import type { WorkerResult } from '../report/result-schema.js';
 import type { Capacity, MessageOf } from './protocol.js';
 
@@ -27,8 +26,12 @@ export interface WorkerState {
   lastSeenMs: number;
   actualStartMs?: number;
   activeVus: number;
-  /** Snapshots received, by seq (duplicates dropped). */
-  snapshots: Map<number, Snapshot>;
+  /** Seqs of the snapshots received (duplicates are dropped by seq). */
+  seqs: Set<number>;
+  /** Counters summed over the received snapshots (their histograms live in the merged intervals). */
+  snapshotCounters: Counters;
+  /** End (epoch ms) of the latest interval received. */
+  lastSnapshotEndMs?: number;
   late: number;
   result?: MessageOf<'result'>;
   /** Human-readable notes for the worker table. */
@@ -38,20 +41,7 @@ export interface WorkerState {
 
 /** A new record for a registering worker. */
 export function newWorkerState(msg: MessageOf<'register'>, nowMs: number): WorkerState {
-  return { id: msg.workerId, instance: msg.instance, capacity: msg.capacity, status: 'registered', initialShare: 0, lastSeenMs: nowMs, activeVus: 0, snapshots: new Map(), late: 0, notes: [] };
-}
-
-/** Sum of the snapshots received from a worker, as whole-run metrics. */
-export function snapshotTotals(w: WorkerState): RunMetrics {
-  const list = [...w.snapshots.values()].map((s) => ({ v: 1 as const, total: s.total, scenarios: s.scenarios, errorSamples: s.errorSamples ?? [] }));
-  return mergeRunMetrics(list);
-}
-
-/** The worker's measurements: its final result, or what it delivered before it was lost. */
-export function workerMetrics(w: WorkerState): RunMetrics | undefined {
-  if (w.result) return w.result.metrics;
-  if (w.snapshots.size > 0) return snapshotTotals(w);
-  return undefined;
+  return { id: msg.workerId, instance: msg.instance, capacity: msg.capacity, status: 'registered', initialShare: 0, lastSeenMs: nowMs, activeVus: 0, seqs: new Set(), snapshotCounters: emptyCounters(), late: 0, notes: [] };
 }
 
 /** Start skew of a worker: actual start − intended start, both in coordinator time (ms). */

@@ -206,6 +206,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerOutcome> {
       nowMs,
       signal: opts.signal,
       onStart: sendStarted,
+      compactSnapshots: true,
       onSnapshot: (snapshot) => {
         lastSeq = snapshot.seq;
         outbox.push({ v: 1, type: 'snapshot', workerId, seq: snapshot.seq, snapshot });

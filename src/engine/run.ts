@@ -10,7 +10,7 @@ import type { Snapshot } from '../metrics/types.js';
 import type { Plan, Scenario, StepNode } from '../plan/types.js';
 import { createSleeper, monoMs, type Sleeper } from './clock.js';
 import { compileNodes, recorderLayout, SETUP, TEARDOWN, type CompiledNode, type CompiledStep } from './compile.js';
-import { createDispatcher } from './http.js';
+import { createSharedDispatcher, VuClients } from './http.js';
 import { ShardMap, WHOLE } from './shard.js';
 import type { EngineResult, RunEvent, RunHandle, RunOptions, Shard } from './types.js';
 import { VirtualUser, type ScenarioRuntime } from './vu.js';
@@ -61,7 +61,8 @@ class EngineRun {
   private aborted = false;
   private readonly abortWaiters: (() => void)[] = [];
   private sharedDispatcher?: Dispatcher & { close(): Promise<void>; destroy(): Promise<void> };
-  private readonly perVuDispatchers = new Set<Dispatcher & { close(): Promise<void>; destroy(): Promise<void> }>();
+  /** Per-VU connections (made lazily, one Client per VU and origin). */
+  private readonly vuClients: VuClients;
   private intervalTimer?: NodeJS.Timeout;
   private seq = 0;
   private readonly notices = new Set<string>();
@@ -80,7 +81,9 @@ class EngineRun {
     this.map = new ShardMap(this.shard);
     this.target = opts.target ?? plan.target;
     this.recorder = new Recorder({ scenarios: recorderLayout(plan), intervalMs: this.intervalMs, startAtMs: this.startAtMs });
-    if (plan.http.connections === 'shared') this.sharedDispatcher = this.newDispatcher(false);
+    const dispatcherOptions = { connectTimeoutMs: CONNECT_TIMEOUT_MS, insecure: plan.http.insecure };
+    if (plan.http.connections === 'shared') this.sharedDispatcher = createSharedDispatcher(dispatcherOptions);
+    this.vuClients = new VuClients(dispatcherOptions);
     this.done = this.execute();
     if (opts.signal) {
       const onAbort = () => this.abort(`aborted: ${describeReason(opts.signal!.reason)}`, true);
@@ -134,12 +137,6 @@ class EngineRun {
     this.event('info', message);
   }
 
-  private newDispatcher(perVu: boolean) {
-    const d = createDispatcher({ connectTimeoutMs: CONNECT_TIMEOUT_MS, insecure: this.plan.http.insecure }, perVu);
-    if (perVu) this.perVuDispatchers.add(d);
-    return d;
-  }
-
   /** Sleeps until `monoTarget` or an abort. */
   private waitUntil(monoTarget: number): Promise<void> {
     const ms = monoTarget - monoMs();
@@ -163,7 +160,7 @@ class EngineRun {
   }
 
   private cut(): void {
-    const snap = this.recorder.cut(this.activeVus());
+    const snap = this.recorder.cut(this.activeVus(), this.opts.compactSnapshots);
     this.seq++;
     this.intervals.push(snap);
     this.opts.onSnapshot?.(snap);
@@ -187,8 +184,8 @@ class EngineRun {
       data: source ? createDataCursor(source, { shard: this.map, rng: createRng(`${this.plan.seed}:data:${rngSeed}`) }) : undefined,
       sleeper: this.sleeper,
       sharedDispatcher: this.sharedDispatcher,
-      newDispatcher: () => this.newDispatcher(true),
-      releaseDispatcher: (d) => this.perVuDispatchers.delete(d),
+      newClient: (origin) => this.vuClients.create(origin),
+      destroyClient: (c) => this.vuClients.destroy(c),
       stopping: () => this.aborted,
       notice: (m) => this.notice(m),
     };
@@ -249,7 +246,7 @@ class EngineRun {
       clearTimeout(this.intervalTimer);
       this.cut(); // the last, partial interval
       this.sleeper.close();
-      await Promise.allSettled([this.sharedDispatcher?.destroy(), ...[...this.perVuDispatchers].map((d) => d.destroy())]);
+      await Promise.allSettled([this.sharedDispatcher?.destroy(), this.vuClients.destroyAll()]);
     }
     const endedAtMs = this.nowMs();
     this.event('stop', this.aborted ? `run stopped early: ${this.abortReason}` : 'run finished');

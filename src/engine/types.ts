@@ -40,6 +40,8 @@ export interface RunOptions {
   onStart?: (startedAtMs: number) => void;
   /** Called for every interval snapshot, in order. */
   onSnapshot?: (snapshot: Snapshot) => void;
+  /** Snapshots carry only the histograms that are recorded, not their sums (cluster workers; see Recorder.cut). */
+  compactSnapshots?: boolean;
   /** Override the plan's target base URL. */
   target?: string;
   /** Clock: epoch ms now (tests and workers with a measured offset may override). */

@@ -241,22 +241,56 @@ export class HdrCounts {
     return out.toString('base64');
   }
 
-  /** Adds an encoded histogram (compressed V2 base64) into this one; see `decodeSparse`. */
+  /**
+   * Adds an encoded histogram (V2 base64, compressed or not) into this one, decoding
+   * straight into the counts: no intermediate arrays (a coordinator decodes thousands
+   * a second). The layout is checked before anything is added; a payload that turns
+   * out truncated part-way throws, leaving what was read added (counts and total
+   * stay consistent).
+   */
   addEncoded(encoded: string): void {
-    this.addSparse(decodeSparse(encoded));
-  }
-
-  /** Adds decoded buckets. */
-  addSparse(s: SparseCounts): void {
-    const n = s.index.length;
-    if (n === 0) return;
-    const top = s.index[n - 1];
-    if (top >= this.counts.length) this.grow(top);
-    const c = this.counts;
-    for (let k = 0; k < n; k++) c[s.index[k]] += s.count[k];
-    this.totalCount += s.total;
-    if (s.index[0] < this.lo) this.lo = s.index[0];
-    if (top > this.hi) this.hi = top;
+    const { buf, end } = payloadOf(encoded);
+    let c = this.counts;
+    let at = 0;
+    let total = 0;
+    let first = -1;
+    let pos = HEADER_BYTES;
+    try {
+      while (pos < end) {
+        const b = buf[pos];
+        // One-byte values (small counts, short zero runs) are most of a payload.
+        let n: number;
+        if (b < 0x80) {
+          pos++;
+          n = b & 1 ? -((b + 1) >>> 1) : b >>> 1;
+        } else if (pos + 1 < end && buf[pos + 1] < 0x80) {
+          const z = (b & 0x7f) | (buf[pos + 1] << 7);
+          pos += 2;
+          n = z & 1 ? -((z + 1) >>> 1) : z >>> 1;
+        } else {
+          const cursor = { pos };
+          n = zigzagGet(buf, cursor, end);
+          pos = cursor.pos;
+        }
+        if (n < 0) at -= n;
+        else {
+          if (n > 0) {
+            if (at >= c.length) {
+              this.grow(at);
+              c = this.counts;
+            }
+            c[at] += n;
+            total += n;
+            if (first < 0) first = at;
+            if (at > this.hi) this.hi = at;
+          }
+          at++;
+        }
+      }
+    } finally {
+      this.totalCount += total;
+      if (first >= 0 && first < this.lo) this.lo = first;
+    }
   }
 
   /** A hdr-histogram-js (JS) histogram with the same buckets, for its API and reports. */
@@ -276,21 +310,36 @@ export class HdrCounts {
   }
 }
 
-/** Non-empty buckets of a decoded histogram, ascending by index. */
-export interface SparseCounts {
-  index: number[];
-  count: number[];
-  total: number;
+/** Named histograms (a key's latency, service, ttfb, iteration, lag). */
+export type HistSet<K extends string = string> = Partial<Record<K, HdrCounts>>;
+
+/** Adds every non-empty histogram of `from` into `into` (creating what is missing). */
+export function addHists<K extends string>(into: HistSet<K>, from: HistSet<K>): void {
+  for (const name in from) {
+    const h = from[name]!;
+    if (h.totalCount > 0) (into[name] ??= new HdrCounts()).add(h);
+  }
+}
+
+/** Encodes the non-empty histograms of a set (see HdrCounts.encode for `compress`). */
+export function encodeHists<K extends string>(h: HistSet<K>, compress: boolean): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const name in h) {
+    const hist = h[name]!;
+    if (hist.totalCount > 0) out[name] = hist.encode(compress);
+  }
+  return out;
 }
 
 /**
- * Decodes a compressed V2 base64 histogram into its non-empty buckets (no
- * histogram-sized allocation: a coordinator decodes thousands a second). Only this
- * layout is accepted (lowest 1, 3 significant digits); anything else was not written
- * by this tool and is refused with a clear error.
+ * The validated V2 payload of an encoded histogram (inflated when compressed). Only
+ * this tool's layout is accepted (lowest 1, 3 significant digits); anything else was
+ * not written by this tool and is refused with a clear error.
  */
-export function decodeSparse(encoded: string): SparseCounts {
-  const raw = Buffer.from(encoded, 'base64');
+function payloadOf(encoded: string): { buf: Buffer; end: number } {
+  // Decoded into a reused buffer: no allocation for the uncompressed snapshots a coordinator reads by the thousand.
+  const need = Math.ceil((encoded.length * 3) / 4);
+  const raw = need <= 64 * 1024 ? decodeBuf.subarray(0, decodeBuf.write(encoded, 'base64')) : Buffer.from(encoded, 'base64');
   const cookie = raw.length >= 8 ? raw.readInt32BE(0) & ~0xf0 : 0;
   let buf: Buffer;
   if (cookie === (V2_COOKIE & ~0xf0)) buf = raw;
@@ -309,34 +358,11 @@ export function decodeSparse(encoded: string): SparseCounts {
   }
   const end = HEADER_BYTES + buf.readInt32BE(4);
   if (end > buf.length) throw new HistogramDecodeError('truncated HDR histogram payload');
-  const cursor = { pos: HEADER_BYTES };
-  const index: number[] = [];
-  const count: number[] = [];
-  let at = 0;
-  let total = 0;
-  while (cursor.pos < end) {
-    const b = buf[cursor.pos];
-    // One-byte values (small counts, short zero runs) are most of a payload.
-    let n: number;
-    if (b < 0x80) {
-      cursor.pos++;
-      n = b & 1 ? -((b + 1) >>> 1) : b >>> 1;
-    } else n = zigzagGet(buf, cursor);
-    if (n < 0) at -= n;
-    else {
-      if (n > 0) {
-        index.push(at);
-        count.push(n);
-        total += n;
-      }
-      at++;
-    }
-  }
-  return { index, count, total };
-
+  return { buf, end };
 }
 
 let scratchBuf: Buffer | undefined;
+const decodeBuf = Buffer.allocUnsafe(64 * 1024);
 /** A reusable encode buffer of at least `n` bytes (encode is synchronous and deflate copies its input, so sharing is safe). */
 function scratch(n: number): Buffer {
   if (!scratchBuf || scratchBuf.length < n) scratchBuf = Buffer.allocUnsafe(Math.max(n, 64 * 1024));
@@ -376,11 +402,11 @@ function zigzagPut(buf: Buffer, pos: number, n: number): number {
 }
 
 /** Reads one ZigZag LEB128 value at `cursor.pos`. */
-function zigzagGet(buf: Buffer, cursor: { pos: number }): number {
+function zigzagGet(buf: Buffer, cursor: { pos: number }, end: number): number {
   let z = 0;
   let scale = 1;
   for (let k = 0; k < 9; k++) {
-    if (cursor.pos >= buf.length) throw new HistogramDecodeError('truncated HDR histogram payload');
+    if (cursor.pos >= end) throw new HistogramDecodeError('truncated HDR histogram payload');
     const b = buf[cursor.pos++];
     if (k === 8) {
       z += b * scale;

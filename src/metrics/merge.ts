@@ -13,7 +13,7 @@
  * ~740 ms for add alone.
  */
 import { HdrCounts, type Histogram } from './histogram.js';
-import { decodeSparse, type SparseCounts } from './hdr-counts.js';
+import { addHists, encodeHists, type HistSet } from './hdr-counts.js';
 import { MAX_ERROR_SAMPLES } from './recorder.js';
 import type { Counters, ErrorSample, HistogramName, MetricSetWire, RunMetrics, ScenarioMetricsWire, Snapshot } from './types.js';
 
@@ -32,104 +32,102 @@ export function addCounters(a: Counters, b: Counters): Counters {
   a.droppedIterations += b.droppedIterations;
   a.checksPassed += b.checksPassed;
   a.checksFailed += b.checksFailed;
-  for (const [k, v] of Object.entries(b.errorsByClass) as [keyof Counters['errorsByClass'], number][]) a.errorsByClass[k] = (a.errorsByClass[k] ?? 0) + v;
-  for (const [k, v] of Object.entries(b.status)) a.status[k] = (a.status[k] ?? 0) + v;
+  for (const k in b.errorsByClass) {
+    const c = k as keyof Counters['errorsByClass'];
+    a.errorsByClass[c] = (a.errorsByClass[c] ?? 0) + b.errorsByClass[c]!;
+  }
+  for (const k in b.status) a.status[k] = (a.status[k] ?? 0) + b.status[k];
   return a;
 }
 
-type Hists = Partial<Record<HistogramName, HdrCounts>>;
+type Hists = HistSet<HistogramName>;
 
-/** A decoded metric set (histograms as their non-empty buckets). */
-interface SetDecoded {
+/**
+ * A level's histogram of some kind is the bucket-wise sum of its children's when the
+ * children carry that kind: the recorder records request times per step and iteration
+ * and lag per scenario, and a scenario's request times and every global histogram are
+ * sums of those. Such derived copies in an input are not decoded (compact snapshots do
+ * not even carry them); outputs rebuild them as own + Σ children. A histogram whose
+ * kind no child carries is the level's own and is kept.
+ */
+function kindsOf(sets: Iterable<MetricSetWire>, into = new Set<string>()): Set<string> {
+  for (const m of sets) for (const name in m.hist) if (m.hist[name as HistogramName]) into.add(name);
+  return into;
+}
+
+/** Counters and histograms of one scope (step, scenario or global). */
+export interface MetricSet {
   counters: Counters;
-  hist: Partial<Record<HistogramName, SparseCounts>>;
+  hist: Hists;
 }
 
-/** A decoded total/scenarios/steps tree. */
-interface TreeDecoded {
-  total: SetDecoded;
-  scenarios: Map<string, { total: SetDecoded; steps: Map<string, SetDecoded> }>;
-  samples: ErrorSample[];
-}
-
-function decodeSet(m: MetricSetWire): SetDecoded {
-  const hist: SetDecoded['hist'] = {};
-  for (const name in m.hist) {
-    const enc = m.hist[name as HistogramName];
-    if (enc) hist[name as HistogramName] = decodeSparse(enc);
-  }
-  return { counters: m.counters, hist };
-}
-
-function decodeTree(total: MetricSetWire, scenarios: Record<string, ScenarioMetricsWire>, samples: ErrorSample[] | undefined): TreeDecoded {
-  const out: TreeDecoded = { total: decodeSet(total), scenarios: new Map(), samples: samples ?? [] };
-  for (const [name, sc] of Object.entries(scenarios)) {
-    const steps = new Map<string, SetDecoded>();
-    for (const [step, m] of Object.entries(sc.steps)) steps.set(step, decodeSet(m));
-    out.scenarios.set(name, { total: decodeSet(sc.total), steps });
-  }
-  return out;
-}
-
-/** A metric set being accumulated. */
-class SetAcc {
+/** A metric set being accumulated: counters as given, histograms of the level's own kinds. */
+class SetAcc implements MetricSet {
   readonly counters = emptyCounters();
   readonly hist: Hists = {};
 
-  add(m: SetDecoded): void {
+  /** Adds a wire set: counters, and the encoded histograms except the `derived` kinds. */
+  addWire(m: MetricSetWire, derived?: Set<string>): void {
     addCounters(this.counters, m.counters);
-    for (const name in m.hist) (this.hist[name as HistogramName] ??= new HdrCounts()).addSparse(m.hist[name as HistogramName]!);
+    for (const name in m.hist) {
+      const enc = m.hist[name as HistogramName];
+      if (enc && !derived?.has(name)) (this.hist[name as HistogramName] ??= new HdrCounts()).addEncoded(enc);
+    }
   }
 
   /** Adds another accumulated set (dense bucket-wise addition). */
   addSet(o: SetAcc): void {
     addCounters(this.counters, o.counters);
-    for (const name in o.hist) (this.hist[name as HistogramName] ??= new HdrCounts()).add(o.hist[name as HistogramName]!);
-  }
-
-  wire(compress: boolean): MetricSetWire {
-    const hist: MetricSetWire['hist'] = {};
-    for (const name in this.hist) {
-      const h = this.hist[name as HistogramName]!;
-      if (h.totalCount > 0) hist[name as HistogramName] = h.encode(compress);
-    }
-    return { counters: structuredClone(this.counters), hist };
+    addHists(this.hist, o.hist);
   }
 }
+
+const wireOf = (m: MetricSet, compress: boolean): MetricSetWire => ({ counters: structuredClone(m.counters), hist: encodeHists(m.hist, compress) });
 
 /** Accumulates a total/scenarios/steps tree and error samples (≤ 5 distinct per key). */
 class TreeAcc {
   readonly total = new SetAcc();
   readonly scenarios = new Map<string, { total: SetAcc; steps: Map<string, SetAcc> }>();
   private readonly samples = new Map<string, ErrorSample[]>();
+  /** Scenario and global histograms rebuilt from the own ones; dropped on every add. */
+  private rolled?: { total: Hists; scenarios: Map<string, Hists> };
 
-  add(t: TreeDecoded): void {
-    this.total.add(t.total);
-    for (const [name, sc] of t.scenarios) {
-      let acc = this.scenarios.get(name);
-      if (!acc) this.scenarios.set(name, (acc = { total: new SetAcc(), steps: new Map() }));
-      acc.total.add(sc.total);
-      for (const [step, m] of sc.steps) {
-        let s = acc.steps.get(step);
-        if (!s) acc.steps.set(step, (s = new SetAcc()));
-        s.add(m);
-      }
+  private scenario(name: string): { total: SetAcc; steps: Map<string, SetAcc> } {
+    let acc = this.scenarios.get(name);
+    if (!acc) this.scenarios.set(name, (acc = { total: new SetAcc(), steps: new Map() }));
+    return acc;
+  }
+
+  private step(sc: { steps: Map<string, SetAcc> }, name: string): SetAcc {
+    let s = sc.steps.get(name);
+    if (!s) sc.steps.set(name, (s = new SetAcc()));
+    return s;
+  }
+
+  /** Adds a tree in wire form (full or compact), decoding each recorded histogram once. */
+  add(total: MetricSetWire, scenarios: Record<string, ScenarioMetricsWire>, samples: ErrorSample[] | undefined): void {
+    this.rolled = undefined;
+    const below = new Set<string>();
+    for (const name in scenarios) {
+      const sc = scenarios[name];
+      const acc = this.scenario(name);
+      const fromSteps = kindsOf(Object.values(sc.steps));
+      acc.total.addWire(sc.total, fromSteps);
+      for (const step in sc.steps) this.step(acc, step).addWire(sc.steps[step]);
+      for (const k of kindsOf([sc.total], fromSteps)) below.add(k);
     }
-    this.addSamples(t.samples);
+    this.total.addWire(total, below);
+    if (samples) this.addSamples(samples);
   }
 
   /** Adds another accumulated tree. */
   addAcc(o: TreeAcc): void {
+    this.rolled = undefined;
     this.total.addSet(o.total);
     for (const [name, sc] of o.scenarios) {
-      let acc = this.scenarios.get(name);
-      if (!acc) this.scenarios.set(name, (acc = { total: new SetAcc(), steps: new Map() }));
+      const acc = this.scenario(name);
       acc.total.addSet(sc.total);
-      for (const [step, m] of sc.steps) {
-        let x = acc.steps.get(step);
-        if (!x) acc.steps.set(step, (x = new SetAcc()));
-        x.addSet(m);
-      }
+      for (const [step, m] of sc.steps) this.step(acc, step).addSet(m);
     }
     this.addSamples([...o.samples.values()].flat());
   }
@@ -145,21 +143,40 @@ class TreeAcc {
     }
   }
 
-  /** Encoded: `compress` false for snapshots, true for run metrics (see HdrCounts.encode). */
-  wire(compress: boolean): { total: MetricSetWire; scenarios: Record<string, ScenarioMetricsWire>; errorSamples: ErrorSample[] } {
-    const scenarios: Record<string, ScenarioMetricsWire> = {};
-    for (const [name, acc] of this.scenarios) {
-      const steps: Record<string, MetricSetWire> = {};
-      for (const [step, s] of acc.steps) steps[step] = s.wire(compress);
-      scenarios[name] = { total: acc.total.wire(compress), steps };
+  /** Scenario histograms = own + Σ steps; global = Σ scenarios (exact, bucket-wise). */
+  private rollup(): { total: Hists; scenarios: Map<string, Hists> } {
+    if (this.rolled) return this.rolled;
+    const total: Hists = {};
+    addHists(total, this.total.hist);
+    const scenarios = new Map<string, Hists>();
+    for (const [name, sc] of this.scenarios) {
+      const h: Hists = {};
+      addHists(h, sc.total.hist);
+      for (const st of sc.steps.values()) addHists(h, st.hist);
+      scenarios.set(name, h);
+      addHists(total, h);
     }
-    return { total: this.total.wire(compress), scenarios, errorSamples: [...this.samples.values()].flat().map((s) => ({ ...s })) };
+    return (this.rolled = { total, scenarios });
   }
 
-  set(scenario?: string, step?: string): SetAcc | undefined {
-    if (!scenario) return this.total;
+  /** Encoded: `compress` false for snapshots, true for run metrics (see HdrCounts.encode). */
+  wire(compress: boolean): { total: MetricSetWire; scenarios: Record<string, ScenarioMetricsWire> ; errorSamples: ErrorSample[] } {
+    const scenarios: Record<string, ScenarioMetricsWire> = {};
+    for (const name of this.scenarios.keys()) {
+      const steps: Record<string, MetricSetWire> = {};
+      for (const [step, s] of this.scenarios.get(name)!.steps) steps[step] = wireOf(s, compress);
+      scenarios[name] = { total: wireOf(this.set(name)!, compress), steps };
+    }
+    return { total: wireOf(this.set()!, compress), scenarios, errorSamples: [...this.samples.values()].flat().map((s) => ({ ...s })) };
+  }
+
+  /** One scope, scenario and global histograms rolled up; do not modify. */
+  set(scenario?: string, step?: string): MetricSet | undefined {
+    if (!scenario) return { counters: this.total.counters, hist: this.rollup().total };
     const sc = this.scenarios.get(scenario);
-    return step ? sc?.steps.get(step) : sc?.total;
+    if (!sc) return undefined;
+    if (step) return sc.steps.get(step);
+    return { counters: sc.total.counters, hist: this.rollup().scenarios.get(scenario)! };
   }
 }
 
@@ -170,21 +187,21 @@ export function mergeSnapshots(list: Snapshot[]): Snapshot {
   let activeVus = 0;
   for (const s of list) {
     if (s.seq !== list[0].seq) throw new RangeError(`mergeSnapshots: snapshots of different intervals (seq ${s.seq} and ${list[0].seq})`);
-    acc.add(decodeTree(s.total, s.scenarios, s.errorSamples));
+    acc.add(s.total, s.scenarios, s.errorSamples);
     activeVus += s.activeVus;
   }
   return snapshotOf(list[0], activeVus, acc);
 }
 
-function snapshotOf(first: Pick<Snapshot, 'seq' | 'startMs' | 'intervalMs'>, activeVus: number, acc: TreeAcc): Snapshot {
-  const w = acc.wire(false);
+function snapshotOf(first: Pick<Snapshot, 'seq' | 'startMs' | 'intervalMs'>, activeVus: number, acc: TreeAcc, compress = false): Snapshot {
+  const w = acc.wire(compress);
   return { v: 1, seq: first.seq, startMs: first.startMs, intervalMs: first.intervalMs, activeVus, total: w.total, scenarios: w.scenarios, ...(w.errorSamples.length ? { errorSamples: w.errorSamples } : {}) };
 }
 
 /** Merges whole-run metrics of several processes (an empty list gives empty metrics). */
 export function mergeRunMetrics(list: RunMetrics[]): RunMetrics {
   const acc = new TreeAcc();
-  for (const m of list) acc.add(decodeTree(m.total, m.scenarios, m.errorSamples));
+  for (const m of list) acc.add(m.total, m.scenarios, m.errorSamples);
   return { v: 1, ...acc.wire(true) };
 }
 
@@ -219,22 +236,24 @@ export class MetricsAccumulator {
   private readonly histCache = new Map<string, { version: number; h: Histogram }>();
   private destroyed = false;
 
-  /** Adds one snapshot (late ones land in their own interval). */
+  /** Adds one snapshot, full or compact (late ones land in their own interval). */
   add(snapshot: Snapshot): void {
     if (this.destroyed) throw new RangeError('MetricsAccumulator used after destroy()');
-    const tree = decodeTree(snapshot.total, snapshot.scenarios, snapshot.errorSamples);
     this.version++;
     const seq = snapshot.seq;
     const closed = this.closed.get(seq);
     if (closed) {
-      this.closedTotals.add(tree);
-      closed.snapshot = mergeSnapshots([closed.snapshot, snapshot]);
+      this.closedTotals.add(snapshot.total, snapshot.scenarios, snapshot.errorSamples);
+      const acc = new TreeAcc();
+      acc.add(closed.snapshot.total, closed.snapshot.scenarios, closed.snapshot.errorSamples);
+      acc.add(snapshot.total, snapshot.scenarios, snapshot.errorSamples);
+      closed.snapshot = snapshotOf(closed.snapshot, closed.snapshot.activeVus + snapshot.activeVus, acc, true);
       closed.count++;
       return;
     }
     let o = this.open.get(seq);
     if (!o) this.open.set(seq, (o = { first: snapshot, activeVus: 0, count: 0, acc: new TreeAcc() }));
-    o.acc.add(tree);
+    o.acc.add(snapshot.total, snapshot.scenarios, snapshot.errorSamples);
     o.activeVus += snapshot.activeVus;
     o.count++;
     if (seq > this.maxSeq) {
@@ -242,7 +261,8 @@ export class MetricsAccumulator {
       for (const [s, iv] of this.open) {
         if (s <= seq - OPEN_WINDOW) {
           this.closedTotals.addAcc(iv.acc);
-          this.closed.set(s, { snapshot: snapshotOf(iv.first, iv.activeVus, iv.acc), count: iv.count });
+          // Kept compressed: one deflate per key per interval, ~3× less memory over a long run.
+          this.closed.set(s, { snapshot: snapshotOf(iv.first, iv.activeVus, iv.acc, true), count: iv.count });
           this.open.delete(s);
         }
       }
@@ -274,7 +294,7 @@ export class MetricsAccumulator {
     return this.sum().set(scenario, step)?.counters;
   }
 
-  /** The run-so-far histogram of a scope as HdrCounts; do not modify. */
+  /** The run-so-far histogram of a scope as HdrCounts (scenario and global ones rolled up from steps); do not modify. */
   counts(name: HistogramName, scenario?: string, step?: string): HdrCounts | undefined {
     return this.sum().set(scenario, step)?.hist[name];
   }

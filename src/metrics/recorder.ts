@@ -1,20 +1,21 @@
 /**
  * The per-process recorder. The hot path (`request()`) records each value once, into
  * the step's interval histograms (`HdrCounts`: a few ns a value), and bumps plain
- * counters. At each interval cut the step histograms are added up into scenario and
- * global ones (bucket-wise addition is exact, so the global histogram equals one
- * holding every value), encoded into the snapshot, folded into the run totals and
- * cleared. Measured with `node --import tsx bench/recorder.ts` (2 scenarios × 3 steps,
- * 1 % errors, a cut every 20,000 calls) on the shared 2-core machine: request()
- * 120–165 ns a call at load average ~3, 320–580 ns at ~10 (the library's JS
- * histograms: 1,000–2,400 ns); cut() 4–5 ms at load ~3.
+ * counters. At each interval cut the interval is encoded into the snapshot, folded
+ * into the run totals and cleared; scenario and global histograms are sums of the
+ * step ones (bucket-wise addition is exact, so the global histogram equals one holding
+ * every value), built only where they are encoded. Measured with `node --import tsx
+ * bench/recorder.ts` (2 scenarios × 3 steps, 1 % errors, a cut every 20,000 calls) on
+ * the shared 2-core machine: request() 120–165 ns a call at load average ~3, 320–580 ns
+ * at ~10 (the library's JS histograms: 1,000–2,400 ns); a full cut() 4–5 ms at load ~3.
  *
- * Snapshots carry every histogram of every key (latency, service, ttfb per step,
- * scenario and globally; iteration and lag per scenario and globally): a worker that
- * dies mid-run leaves only its snapshots behind, and the coordinator must be able to
- * rebuild its totals from them exactly, step-level service times included.
+ * Full snapshots carry every histogram of every key (latency, service, ttfb per step,
+ * scenario and globally; iteration and lag per scenario and globally); compact ones
+ * (workers) only the recorded ones, from which the rest is rebuilt exactly. Either
+ * way a worker that dies mid-run leaves only its snapshots behind, and the
+ * coordinator rebuilds its totals from them exactly, step-level service times included.
  */
-import { HdrCounts } from './hdr-counts.js';
+import { HdrCounts, addHists, encodeHists } from './hdr-counts.js';
 import type { Counters, ErrorClass, ErrorSample, HistogramName, MetricSetWire, RunMetrics, ScenarioMetricsWire, Snapshot } from './types.js';
 
 /** One measured request. Times in integer µs; status 0 when there was no response. */
@@ -93,7 +94,7 @@ type Hists = Partial<Record<HistogramName, HdrCounts>>;
 class KeyState {
   readonly interval = new Tally();
   readonly run = new Tally();
-  /** This interval's own recordings (steps: request times; scenarios: iteration, lag). */
+  /** This interval's own recordings (steps: request times; scenarios: iteration, lag; the global key: scratch sums while a full snapshot is encoded). */
   readonly ih: Hists = {};
   readonly rh: Hists = {};
 
@@ -124,24 +125,8 @@ interface StepHandle extends StepKey {
 }
 interface ScenarioHandle extends ScenarioKey {
   readonly state: KeyState;
-}
-
-/** Adds every non-empty histogram of `from` into `into`. */
-function addAll(into: Hists, from: Hists): void {
-  for (const name in from) {
-    const h = from[name as HistogramName]!;
-    if (h.totalCount > 0) (into[name as HistogramName] ??= new HdrCounts()).add(h);
-  }
-}
-
-/** Encodes non-empty histograms: uncompressed for snapshots, compressed for run totals (see HdrCounts.encode). */
-function encodeAll(h: Hists, compress: boolean): MetricSetWire['hist'] {
-  const out: MetricSetWire['hist'] = {};
-  for (const name in h) {
-    const hist = h[name as HistogramName]!;
-    if (hist.totalCount > 0) out[name as HistogramName] = hist.encode(compress);
-  }
-  return out;
+  /** Scratch: the interval's scenario sums while a full snapshot is encoded. */
+  readonly sum: Hists;
 }
 
 function resetAll(h: Hists): void {
@@ -191,7 +176,7 @@ export class Recorder {
         const state = new KeyState();
         steps.set(step, { scenario: s.name, step, state, latency: state.hist('latency'), service: state.hist('service'), ttfb: state.hist('ttfb'), sampleId: `${s.name}\u0000${step}\u0000` });
       }
-      this.scenarios.set(s.name, { handle: { name: s.name, state: new KeyState() }, steps });
+      this.scenarios.set(s.name, { handle: { name: s.name, state: new KeyState(), sum: {} }, steps });
     }
   }
 
@@ -265,47 +250,61 @@ export class Recorder {
   }
 
   /**
-   * Rolls the current interval up (steps → scenario → global), folds it into the run
-   * totals and clears it. With `encode`, returns what the interval held.
+   * Folds the current interval into the run totals and clears it; with `encode`,
+   * returns what the interval held. Totals keep each histogram where it is recorded
+   * (steps; scenarios' iteration and lag); sums are built only to encode them: for a
+   * full snapshot, in scratch histograms that are reused (no allocation per cut).
    */
-  private fold(encode: boolean): Pick<Snapshot, 'total' | 'scenarios'> {
+  private fold(encode: boolean, compact = false): Pick<Snapshot, 'total' | 'scenarios'> {
     const gi = new Tally();
-    const gh: Hists = {};
+    const full = encode && !compact;
+    const gh = this.global.ih;
     const scenarios: Record<string, ScenarioMetricsWire> = {};
     for (const [name, sc] of this.scenarios) {
       const own = sc.handle.state;
       const si = new Tally();
       si.addTally(own.interval);
-      const sh: Hists = {};
-      addAll(sh, own.ih);
+      const sh = sc.handle.sum;
+      if (full) addHists(sh, own.ih);
       const steps: Record<string, MetricSetWire> = {};
       for (const [stepName, st] of sc.steps) {
         const k = st.state;
         si.addTally(k.interval);
-        addAll(sh, k.ih);
-        if (encode) steps[stepName] = { counters: k.interval.wire(), hist: encodeAll(k.ih, false) };
+        if (full) addHists(sh, k.ih);
+        if (encode) steps[stepName] = { counters: k.interval.wire(), hist: encodeHists(k.ih, false) };
         k.run.addTally(k.interval);
-        addAll(k.rh, k.ih);
+        addHists(k.rh, k.ih);
         resetAll(k.ih);
         k.interval.reset();
       }
-      if (encode) scenarios[name] = { total: { counters: si.wire(), hist: encodeAll(sh, false) }, steps };
+      if (encode) scenarios[name] = { total: { counters: si.wire(), hist: encodeHists(full ? sh : own.ih, false) }, steps };
+      if (full) {
+        addHists(gh, sh);
+        resetAll(sh);
+      }
       gi.addTally(si);
-      addAll(gh, sh);
       own.run.addTally(si);
-      addAll(own.rh, sh);
+      addHists(own.rh, own.ih);
       resetAll(own.ih);
       own.interval.reset();
     }
     this.global.run.addTally(gi);
-    addAll(this.global.rh, gh);
-    return { total: { counters: gi.wire(), hist: encode ? encodeAll(gh, false) : {} }, scenarios };
+    const total = { counters: gi.wire(), hist: full ? encodeHists(gh, false) : {} };
+    resetAll(gh);
+    return { total, scenarios };
   }
 
-  /** Closes the current interval and returns its snapshot (seq 0, 1, 2, …). */
-  cut(activeVus: number): Snapshot {
+  /**
+   * Closes the current interval and returns its snapshot (seq 0, 1, 2, …). A
+   * `compact` snapshot carries each histogram once, where it is recorded: request
+   * times per step, iteration and lag per scenario; the scenario and global request
+   * histograms (and the global iteration and lag) are sums of those, which the merge
+   * (merge.ts) rebuilds exactly. Cluster workers send compact snapshots: about half
+   * the bytes and half the decoding for the coordinator.
+   */
+  cut(activeVus: number, compact = false): Snapshot {
     this.assertLive();
-    const body = this.fold(true);
+    const body = this.fold(true, compact);
     const samples = this.intervalSamples.list();
     this.intervalSamples.clear();
     const seq = this.seq++;
@@ -322,12 +321,19 @@ export class Recorder {
     this.fold(false);
     this.intervalSamples.clear();
     const scenarios: Record<string, ScenarioMetricsWire> = {};
+    const gh: Hists = {};
     for (const [name, sc] of this.scenarios) {
       const steps: Record<string, MetricSetWire> = {};
-      for (const [stepName, st] of sc.steps) steps[stepName] = { counters: st.state.run.wire(), hist: encodeAll(st.state.rh, true) };
-      scenarios[name] = { total: { counters: sc.handle.state.run.wire(), hist: encodeAll(sc.handle.state.rh, true) }, steps };
+      const sh: Hists = {};
+      addHists(sh, sc.handle.state.rh);
+      for (const [stepName, st] of sc.steps) {
+        steps[stepName] = { counters: st.state.run.wire(), hist: encodeHists(st.state.rh, true) };
+        addHists(sh, st.state.rh);
+      }
+      scenarios[name] = { total: { counters: sc.handle.state.run.wire(), hist: encodeHists(sh, true) }, steps };
+      addHists(gh, sh);
     }
-    return { v: 1, total: { counters: this.global.run.wire(), hist: encodeAll(this.global.rh, true) }, scenarios, errorSamples: this.runSamples.list() };
+    return { v: 1, total: { counters: this.global.run.wire(), hist: encodeHists(gh, true) }, scenarios, errorSamples: this.runSamples.list() };
   }
 
   private assertLive(): void {

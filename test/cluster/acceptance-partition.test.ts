@@ -123,8 +123,8 @@ scenarios:
   assert.ok(w2.fromResult, 'the cut-off worker delivered its final result');
   assert.equal(w2.snapshotsReceived, w2.snapshotsProduced, `no snapshot lost (${w2.snapshotsReceived}/${w2.snapshotsProduced})`);
   assert.ok(w2.lateSnapshots >= 2, `late snapshots placed in their intervals: ${w2.lateSnapshots}`);
-  assert.equal(w2.fromSnapshots.total.counters.requests, w2.fromResult!.total.counters.requests, 'snapshots received = the worker’s own totals');
-  assert.equal(w2.fromSnapshots.total.counters.iterations, w2.fromResult!.total.counters.iterations);
+  assert.equal(w2.fromSnapshots.requests, w2.fromResult!.total.counters.requests, 'snapshots received = the worker’s own totals');
+  assert.equal(w2.fromSnapshots.iterations, w2.fromResult!.total.counters.iterations);
   assert.equal(r.summary.requests, outcome.workers.reduce((a, w) => a + w.fromResult!.total.counters.requests, 0), 'merged = Σ workers’ own totals');
   // The interval series holds the late snapshots too: its sum is the run's total.
   assert.equal(r.timeseries.reduce((a, p) => a + p.requests, 0), r.summary.requests);

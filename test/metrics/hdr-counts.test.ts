@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import * as hdr from 'hdr-histogram-js';
-import { HdrCounts, HistogramDecodeError, decodeSparse, highestValueOf, indexOfValue, lowestValueOf } from '../../src/metrics/hdr-counts.js';
+import { HdrCounts, HistogramDecodeError, highestValueOf, indexOfValue, lowestValueOf } from '../../src/metrics/hdr-counts.js';
 import { decodeHistogram, encodeHistogram, latencyStats, latencyStatsOf, mergeEncoded, newHistogram, addEncoded } from '../../src/metrics/histogram.js';
 
 const lib = () => hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, highestTrackableValue: 2, autoResize: true, useWebAssembly: false });
@@ -149,7 +149,7 @@ test('histogram.ts helpers: library histograms and HdrCounts interoperate', () =
 
 test('decoder refuses what it cannot read, with a coded error', () => {
   const bad = (s: string, re: RegExp) =>
-    assert.throws(() => decodeSparse(s), (e: unknown) => e instanceof HistogramDecodeError && e.code === 'LT_ERR_RESULT_INVALID' && re.test(e.message));
+    assert.throws(() => HdrCounts.decode(s), (e: unknown) => e instanceof HistogramDecodeError && e.code === 'LT_ERR_RESULT_INVALID' && re.test(e.message));
   bad('', /bad cookie/);
   bad(Buffer.from('hello world, not a histogram').toString('base64'), /bad cookie/);
   const good = Buffer.from(new HdrCounts().encode(), 'base64');
@@ -163,6 +163,18 @@ test('decoder refuses what it cannot read, with a coded error', () => {
   const plain = Buffer.from(new HdrCounts().encode(false), 'base64');
   plain.writeInt32BE(9999, 4);
   bad(plain.toString('base64'), /truncated/);
+  // a two-byte count cut after its first byte: refused, and what was read stays consistent
+  const h = new HdrCounts();
+  h.record(10);
+  h.recordCount(20, 300);
+  const full = Buffer.from(h.encode(false), 'base64');
+  const cut = full.subarray(0, full.length - 1);
+  cut.writeInt32BE(full.readInt32BE(4) - 1, 4);
+  bad(cut.toString('base64'), /truncated/);
+  const into = new HdrCounts();
+  assert.throws(() => into.addEncoded(cut.toString('base64')), /truncated/);
+  assert.equal(into.totalCount, 1, 'the value before the cut was added, and counted');
+  assert.equal(into.max, 10);
   // a compressed wrapper around something that is not a V2 payload
   const z = deflateSync(Buffer.alloc(48));
   const wrapped = Buffer.concat([good.subarray(0, 4), Buffer.from([0, 0, 0, z.length]), z]);

@@ -41,8 +41,8 @@ const req = (workers: number, intervals: number) =>
     worker: fc.integer({ min: 0, max: workers - 1 }),
   }).map((r): Req => ({ ...r, errorClass: r.status === 0 ? 'network' : r.status >= 500 ? 'http_5xx' : r.status >= 400 ? 'http_4xx' : undefined }));
 
-/** Feeds requests to recorders (one per worker, or one for all), cutting each interval. */
-function record(reqs: Req[], recorders: number, intervals: number, pick: (r: Req) => number): { snaps: Snapshot[][]; finals: RunMetrics[] } {
+/** Feeds requests to recorders (one per worker, or one for all), cutting each interval (compact snapshots for the workers `compact` picks). */
+function record(reqs: Req[], recorders: number, intervals: number, pick: (r: Req) => number, compact: (worker: number) => boolean = () => false): { snaps: Snapshot[][]; finals: RunMetrics[] } {
   const recs = Array.from({ length: recorders }, () => new Recorder({ scenarios: layout, intervalMs: 1000, startAtMs: 5000 }));
   const snaps: Snapshot[][] = recs.map(() => []);
   for (let k = 0; k < intervals; k++) {
@@ -53,7 +53,7 @@ function record(reqs: Req[], recorders: number, intervals: number, pick: (r: Req
       rec.request(rec.stepKey(sc, st), { latencyUs: r.latencyUs, serviceUs: Math.floor(r.latencyUs / 2), ttfbUs: Math.floor(r.latencyUs / 3), status: r.status, errorClass: r.errorClass, bytesIn: 10, bytesOut: 1, message: r.errorClass ? `e${r.status}` : undefined });
       if (r.step === 2) rec.iteration(rec.scenarioKey('b'), r.latencyUs + 1);
     }
-    recs.forEach((rec, i) => snaps[i].push(rec.cut(1)));
+    recs.forEach((rec, i) => snaps[i].push(rec.cut(1, compact(i))));
   }
   const finals = recs.map((rec) => rec.final());
   recs.forEach((rec) => rec.destroy());
@@ -116,9 +116,12 @@ test('property: merge is commutative and associative', () => {
 test('property: the accumulator, fed in any order with late snapshots, equals the per-seq merge and the merged finals', () => {
   fc.assert(
     fc.property(fc.array(req(4, 8), { maxLength: 250 }), fc.array(fc.nat(), { minLength: 32, maxLength: 32 }), (reqs, order) => {
-      const { snaps, finals } = record(reqs, 4, 8, (r) => r.worker);
+      // Workers 1 and 3 send compact snapshots (as cluster workers do); the reference is full snapshots.
+      const { snaps: sent, finals } = record(reqs, 4, 8, (r) => r.worker, (w) => w % 2 === 1);
+      const { snaps } = record(reqs, 4, 8, (r) => r.worker);
+      assert.ok(sent[1].every((x) => Object.keys(x.total.hist).length === 0), 'compact snapshots carry no global histograms');
       // delivery order: mostly in seq order, but shuffled keys make some snapshots very late
-      const all = snaps.flat().map((s, i) => ({ s, key: s.seq + (order[i] % 7 === 0 ? 20 : order[i] % 3) }));
+      const all = sent.flat().map((s, i) => ({ s, key: s.seq + (order[i] % 7 === 0 ? 20 : order[i] % 3) }));
       all.sort((x, y) => x.key - y.key);
       const acc = new MetricsAccumulator();
       for (const { s } of all) acc.add(s);
@@ -127,6 +130,7 @@ test('property: the accumulator, fed in any order with late snapshots, equals th
       for (const iv of ivs) {
         assert.equal(acc.countAt(iv.seq), 4);
         assert.deepEqual(normTree(iv), normTree(mergeSnapshots(snaps.map((w) => w[iv.seq]))));
+        assert.deepEqual(normTree(mergeSnapshots(sent.map((w) => w[iv.seq]))), normTree(iv), 'compact and full snapshots merge alike');
         assert.deepEqual(normTree(acc.interval(iv.seq)!), normTree(iv));
       }
       const total = acc.total();
