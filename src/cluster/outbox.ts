@@ -39,6 +39,8 @@ export class Outbox {
   maxBuffered = 0;
   /** Failed delivery attempts so far. */
   failures = 0;
+  /** Successful deliveries so far (a heartbeat is not needed when one happened since the last). */
+  deliveries = 0;
 
   constructor(
     private readonly transport: WorkerTransport,
@@ -108,6 +110,7 @@ export class Outbox {
         try {
           await this.transport.send(batch);
           this.queue.splice(0, batch.length);
+          this.deliveries++;
           failingSince = undefined;
           backoffMs = this.opts.minBackoffMs ?? 100;
         } catch (err) {

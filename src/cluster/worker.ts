@@ -167,8 +167,13 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerOutcome> {
     outbox.push({ v: 1, type: 'ready', workerId, clockOffsetMs: clock.offsetMs, rttMs: clock.rttMs });
     log(`worker ${workerId}: registered; clock offset ${clock.offsetMs.toFixed(1)} ms (±${(clock.rttMs / 2).toFixed(1)} ms)`);
 
+    // A delivery since the last tick (snapshots come every second) is itself a sign of life:
+    // the coordinator then hears from us at least every 2 heartbeat periods, within its
+    // lost-after bound (3 s live, 30 s artifacts), with half the requests.
+    let deliveriesAtTick = -1;
     heartbeat = setInterval(() => {
-      outbox.pushVolatile({ v: 1, type: 'heartbeat', workerId, seq: lastSeq, activeVus: handle?.activeVus() ?? 0 });
+      if (outbox.deliveries === deliveriesAtTick) outbox.pushVolatile({ v: 1, type: 'heartbeat', workerId, seq: lastSeq, activeVus: handle?.activeVus() ?? 0 });
+      deliveriesAtTick = outbox.deliveries;
     }, transport.caps.heartbeatMs);
 
     // ── assignment ──

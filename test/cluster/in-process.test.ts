@@ -110,3 +110,21 @@ test('a worker cut off from the relay keeps running, then delivers every snapsho
   assert.equal(d.fromSnapshots.requests, w1.engine.metrics.total.counters.requests, 'snapshots sum to the worker’s own total');
   assert.equal(outcome.result.summary.requests, outcome.workers.reduce((a, x) => a + x.fromResult!.total.counters.requests, 0));
 });
+
+test('heartbeats: none while snapshots flow (a delivery is a sign of life); lost-after covers two heartbeat periods', async () => {
+  const { ARTIFACT_CAPS } = await import('../../src/cluster/artifacts-transport.js');
+  for (const caps of [LIVE_CAPS, ARTIFACT_CAPS]) assert.ok(caps.lostAfterMs > 2 * caps.heartbeatMs, `lostAfter ${caps.lostAfterMs} > 2 × heartbeat ${caps.heartbeatMs}`);
+  const src = source(yaml('', '4s', 20));
+  const lt = createLocalTransport();
+  const coord = runCoordinator({ plan: src.plan, planSource: src, transport: lt.coordinator, workers: 1, waitMs: 10_000 });
+  const inner = lt.worker();
+  const sent: { type: string; atMs: number }[] = [];
+  const counting = { ...inner, caps: inner.caps, connect: inner.connect.bind(inner), close: inner.close.bind(inner), send: (msgs: Parameters<typeof inner.send>[0]) => (msgs.forEach((m) => sent.push({ type: m.type, atMs: Date.now() })), inner.send(msgs)) };
+  const [outcome] = await Promise.all([coord, runWorker({ transport: counting, workerId: 'w0' })]);
+  const firstSnap = sent.find((m) => m.type === 'snapshot')!.atMs;
+  const lastSnap = sent.filter((m) => m.type === 'snapshot').at(-1)!.atMs;
+  const duringRun = sent.filter((m) => m.type === 'heartbeat' && m.atMs > firstSnap && m.atMs < lastSnap);
+  assert.ok(sent.filter((m) => m.type === 'snapshot').length >= 4);
+  assert.equal(duringRun.length, 0, `heartbeats between snapshots: ${duringRun.length}`);
+  assert.equal(outcome.result.workers[0].status, 'ok', 'never taken for lost');
+});
