@@ -17,30 +17,88 @@ export interface Sleeper {
   close(): void;
 }
 
-/** Creates a sleeper whose pending sleeps can all be ended at once. */
+/**
+ * Creates a sleeper whose pending sleeps can all be ended at once.
+ *
+ * All sleeps share one Node timer, armed for the earliest wake-up, over a binary
+ * min-heap kept in two parallel arrays. Memory (issue 2): 10,000 VUs in think time
+ * each held a Timeout, an entry object and a closure (~560 B promoted to the old
+ * generation per iteration, measured with a sampling heap profile); now a sleep is
+ * its promise and two array slots.
+ */
 export function createSleeper(): Sleeper {
-  const pending = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  /** Wake-up times (monotonic ms) and resolvers, heap-ordered by time. */
+  const dues: number[] = [];
+  const fns: (() => void)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let timerDue = Infinity;
   let closed = false;
+
+  const push = (due: number, fn: () => void) => {
+    let i = dues.length;
+    dues.push(due);
+    fns.push(fn);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (dues[parent] <= due) break;
+      dues[i] = dues[parent];
+      fns[i] = fns[parent];
+      i = parent;
+    }
+    dues[i] = due;
+    fns[i] = fn;
+  };
+  const pop = (): (() => void) => {
+    const top = fns[0];
+    const lastDue = dues.pop()!;
+    const lastFn = fns.pop()!;
+    const n = dues.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && dues[c + 1] < dues[c]) c++;
+        if (dues[c] >= lastDue) break;
+        dues[i] = dues[c];
+        fns[i] = fns[c];
+        i = c;
+      }
+      dues[i] = lastDue;
+      fns[i] = lastFn;
+    }
+    return top;
+  };
+  const arm = () => {
+    const next = dues.length ? dues[0] : Infinity;
+    if (next === timerDue) return;
+    clearTimeout(timer);
+    timer = undefined;
+    timerDue = next;
+    if (next !== Infinity) timer = setTimeout(fire, Math.max(1, next - monoMs()));
+  };
+  const fire = () => {
+    timer = undefined;
+    timerDue = Infinity;
+    // Node fires timers on whole ms: wake everything due within the next one.
+    const now = monoMs() + 1;
+    while (dues.length && dues[0] <= now) pop()();
+    arm();
+  };
   return {
     sleep(ms: number): Promise<void> {
       if (!(ms > 0) || closed) return Promise.resolve();
+      const due = monoMs() + ms;
       return new Promise((resolve) => {
-        const entry = {
-          resolve,
-          timer: setTimeout(() => {
-            pending.delete(entry);
-            resolve();
-          }, ms),
-        };
-        pending.add(entry);
+        push(due, resolve);
+        if (due < timerDue) arm();
       });
     },
     wakeAll(): void {
-      for (const entry of pending) {
-        clearTimeout(entry.timer);
-        entry.resolve();
-      }
-      pending.clear();
+      const all = fns.splice(0);
+      dues.length = 0;
+      arm();
+      for (const fn of all) fn();
     },
     close(): void {
       closed = true;

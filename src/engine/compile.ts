@@ -19,6 +19,8 @@ export type TextFn = (ctx: TemplateContext) => string;
 export interface CompiledStep {
   kind: 'request';
   name: string;
+  /** `scenario 'x' step 'y'`, for run-time error messages (built once, not per request). */
+  label: string;
   step: Step;
   method: string;
   /** Present when url and query are static: precomputed target. */
@@ -108,6 +110,7 @@ function compileStep(step: Step, plan: Plan, target: string | undefined, scenari
   return {
     kind: 'request',
     name: step.name,
+    label: `scenario '${scenario}' step '${step.name}'`,
     step,
     method: step.method,
     staticTarget,

@@ -3,17 +3,18 @@
  * walk an application — its own cookie jar and connections (per_vu), variables
  * extracted from responses, checks, funnels (step probability) and think time.
  */
-import type { Dispatcher } from 'undici';
+import type { Client, Dispatcher } from 'undici';
 import type { Recorder, ScenarioKey, StepKey } from '../metrics/recorder.js';
 import type { ErrorClass } from '../metrics/types.js';
 import type { Scenario } from '../plan/types.js';
 import { monoMs, type Sleeper } from './clock.js';
 import { buildUrl, type CompiledNode, type CompiledStep } from './compile.js';
-import { send, statusClass, type HttpOutcome } from './http.js';
+import { send, statusClass, type Exchange, type HttpOutcome, type InFlightSlot, type Sender } from './http.js';
 import { createCookieJar, type VuCookieJar } from './cookies.js';
 import type { Rng } from './journey/random.js';
 import type { ThinkTimeSampler } from './journey/think-time.js';
 import { createTemplateContext, type TemplateContext } from './journey/template.js';
+import type { JsonCache } from './journey/json-path.js';
 import type { DataCursor } from './journey/data-cursor.js';
 
 /** What a VU shares with the rest of its scenario (built once per scenario). */
@@ -34,9 +35,10 @@ export interface ScenarioRuntime {
   sleeper: Sleeper;
   /** Shared dispatcher, or undefined for per-VU connections. */
   sharedDispatcher?: Dispatcher;
-  newDispatcher: () => Dispatcher & { close(): Promise<void>; destroy(): Promise<void> };
-  /** Forgets a per-VU dispatcher the VU has destroyed. */
-  releaseDispatcher: (d: Dispatcher) => void;
+  /** Per-VU connections: a new Client (one connection) for an origin. */
+  newClient: (origin: string) => Client;
+  /** Destroys a per-VU Client (the VU is leaving); the run waits for it before it ends. */
+  destroyClient: (c: Client) => void;
   /** True once the run (or this scenario) is stopping: start no new work. */
   stopping: () => boolean;
   /** Reports a runtime condition once per message (e.g. unique data exhausted). */
@@ -45,27 +47,44 @@ export interface ScenarioRuntime {
 
 const MAX_REDIRECTS = 10;
 
+/** Cookie lookup for steps whose extractors read no cookie (or VUs without a jar). */
+const noCookie = (): undefined => undefined;
+
 /** Per-iteration state threaded through the steps. */
 interface IterationState {
   /** Open model: the scheduled start, consumed by the first request. */
-  first?: number;
+  first: number | undefined;
   /** Set by on_check_failure: stop_iteration. */
   stop: boolean;
-  /** Variables extracted so far. */
-  extracted: Record<string, unknown>;
+  /** Variables extracted so far, when the caller collects them (setup). */
+  extracted: Record<string, unknown> | undefined;
 }
+
+/** Stands in for absent response headers (read-only). */
+const NO_HEADERS: Record<string, string | string[] | undefined> = Object.freeze({}) as Record<string, never>;
 
 /** How an iteration ended. */
 export type IterationEnd = 'done' | 'stopped' | 'no_data';
 
-/** A virtual user bound to one scenario. */
-export class VirtualUser {
+/**
+ * A virtual user bound to one scenario.
+ *
+ * Memory (issue 2): 10,000 of these idle through think time, so a VU holds only what
+ * it must — no closures, its cookie jar only when the scenario uses cookies, and its
+ * connection as one undici Client made on its first request.
+ */
+export class VirtualUser implements InFlightSlot {
   readonly id: number;
   private readonly rt: ScenarioRuntime;
   private readonly rng: Rng;
   private readonly jar?: VuCookieJar;
-  private dispatcher?: Dispatcher & { close(): Promise<void>; destroy(): Promise<void> };
-  private abortInFlight: (() => void) | undefined;
+  /** Per-VU connection to the first origin this VU talked to (the target, nearly always). */
+  private conn: Client | undefined;
+  private connOrigin: string | undefined;
+  /** Connections to further origins (absolute URLs, redirects), made on first use. */
+  private moreConns: Map<string, Client> | undefined;
+  /** The request in flight, cut by interrupt(). */
+  inFlight: Exchange | undefined;
   /** Set to make the VU leave after its current iteration. */
   stopRequested = false;
   iterations = 0;
@@ -77,36 +96,48 @@ export class VirtualUser {
     if (rt.scenario.cookies !== 'off') this.jar = createCookieJar();
   }
 
-  private get client(): Dispatcher {
-    if (this.rt.sharedDispatcher) return this.rt.sharedDispatcher;
-    return (this.dispatcher ??= this.rt.newDispatcher());
+  /** Where a request to `origin` goes: the shared pool, or this VU's own connection. */
+  private sender(origin: string): Sender {
+    const shared = this.rt.sharedDispatcher;
+    if (shared !== undefined) return shared;
+    if (origin === this.connOrigin) return this.conn!;
+    if (this.conn === undefined) {
+      this.connOrigin = origin;
+      return (this.conn = this.rt.newClient(origin));
+    }
+    this.moreConns ??= new Map();
+    let c = this.moreConns.get(origin);
+    if (c === undefined) this.moreConns.set(origin, (c = this.rt.newClient(origin)));
+    return c;
   }
 
   /**
    * Runs one iteration. `intendedStartMs` (monotonic) is the open model's scheduled
    * start: the first request's latency is measured from it (coordinated omission).
    */
-  async iterate(iteration: number, intendedStartMs?: number): Promise<IterationEnd> {
-    return (await this.runIteration(iteration, intendedStartMs)).end;
+  iterate(iteration: number, intendedStartMs?: number): Promise<IterationEnd> {
+    return this.runIteration(iteration, intendedStartMs, undefined);
   }
 
   /** Runs one iteration and returns the variables it extracted (setup steps). */
   async iterateCollect(iteration: number): Promise<Record<string, unknown>> {
-    return (await this.runIteration(iteration)).extracted;
+    const extracted: Record<string, unknown> = {};
+    await this.runIteration(iteration, undefined, extracted);
+    return extracted;
   }
 
-  private async runIteration(iteration: number, intendedStartMs?: number): Promise<{ end: IterationEnd; extracted: Record<string, unknown> }> {
+  private async runIteration(iteration: number, intendedStartMs: number | undefined, extracted: Record<string, unknown> | undefined): Promise<IterationEnd> {
     const rt = this.rt;
     const t0 = intendedStartMs ?? monoMs();
     if (this.jar && rt.scenario.cookies === 'per_iteration') this.jar.clear();
     const row = rt.data?.next();
-    if (rt.data && row === undefined) return { end: 'no_data', extracted: {} };
+    if (rt.data && row === undefined) return 'no_data';
     const ctx = createTemplateContext({ vuId: this.id, iteration, env: rt.env, rng: this.rng, vars: rt.sharedVars, data: row });
-    const state = { first: intendedStartMs, stop: false, extracted: {} as Record<string, unknown> };
+    const state: IterationState = { first: intendedStartMs, stop: false, extracted };
     const end = await this.runNodes(rt.steps, ctx, state);
     this.iterations++;
     if (end !== 'stopped') rt.recorder.iteration(rt.scenarioKey, Math.round((monoMs() - t0) * 1000));
-    return { end, extracted: state.extracted };
+    return end;
   }
 
   private async runNodes(nodes: CompiledNode[], ctx: TemplateContext, state: IterationState): Promise<IterationEnd> {
@@ -137,13 +168,13 @@ export class VirtualUser {
   /** Cuts the in-flight request (hard stop). */
   interrupt(): void {
     this.stopRequestedHard = true;
-    this.abortInFlight?.();
+    this.inFlight?.interrupt();
   }
 
   private async runStep(s: CompiledStep, ctx: TemplateContext, state: IterationState): Promise<IterationEnd> {
     const rt = this.rt;
     const key = rt.stepKeys.get(s)!;
-    const where = `scenario '${rt.scenario.name}' step '${s.name}'`;
+    const where = s.label;
     let target: { origin: string; path: string; href: string };
     let headers: Record<string, string>;
     let body: string | undefined;
@@ -165,9 +196,9 @@ export class VirtualUser {
     for (let hop = 0; ; hop++) {
       const h = this.jar ? this.withCookies(headers, target.href) : headers;
       out = await send(
-        this.client,
+        this.sender(target.origin),
         { origin: target.origin, path: target.path, method, headers: h, body, timeoutMs: s.timeoutMs, keepBodyBytes: s.needsBody ? rt.maxBodyBytes : 0, wantHeaders: s.needsHeaders },
-        (abort) => (this.abortInFlight = abort),
+        this,
       );
       if (out.interrupted) return 'stopped';
       if (this.jar && out.headers) this.jar.store(target.href, out.headers['set-cookie']);
@@ -204,14 +235,15 @@ export class VirtualUser {
     let errorClass: ErrorClass | undefined = out.errorClass ?? statusClass(out.status);
     let message = out.errorMessage ?? (errorClass ? `HTTP ${out.status}` : undefined);
     if (!out.errorClass && (s.checks || s.extract)) {
-      let failures: { name: string; message: string }[] = [];
+      let failures: { name: string; message: string }[] | undefined;
       let passed = 0;
       // One JSON parse of the body, shared by checks and extractors.
-      const jsonCache = {};
+      const jsonCache: JsonCache = { parsed: undefined };
+      const headers = out.headers ?? NO_HEADERS;
       if (s.checks) {
-        const r = s.checks.run({ status: out.status, headers: out.headers ?? {}, body: out.body, durationMs: out.endAtMs - out.sentAtMs, jsonCache });
+        const r = s.checks.run({ status: out.status, headers, body: out.body, durationMs: out.endAtMs - out.sentAtMs, jsonCache });
         passed += r.passed;
-        failures = r.failed.map((f) => ({ name: f.check, message: f.message }));
+        if (r.failed.length) failures = r.failed.map((f) => ({ name: f.check, message: f.message }));
         // An explicit status list decides what a good status is (e.g. an expected 401).
         if (s.step.checks?.status && errorClass && errorClass.startsWith('http_') && !r.failed.some((f) => f.check === 'status')) {
           errorClass = undefined;
@@ -219,19 +251,23 @@ export class VirtualUser {
         }
       }
       if (s.extract) {
-        const r = s.extract.run({ headers: out.headers ?? {}, body: out.body, bodyTruncated: out.bodyTruncated, cookie: (name) => this.jar?.get(name, href), jsonCache });
+        const jar = this.jar;
+        const cookie = s.extract.needsCookies && jar ? (name: string) => jar.get(name, href) : noCookie;
+        const r = s.extract.run({ headers, body: out.body, bodyTruncated: out.bodyTruncated, cookie, jsonCache });
         Object.assign(ctx, r.values);
-        Object.assign(state.extracted, r.values);
-        for (const f of r.failures) failures.push({ name: `extract ${f.name}`, message: f.message });
-        passed += Object.keys(r.values).length;
+        if (state.extracted) Object.assign(state.extracted, r.values);
+        for (const f of r.failures) (failures ??= []).push({ name: `extract ${f.name}`, message: f.message });
+        // Every extractor either yields its variable or fails.
+        passed += s.extract.names.length - r.failures.length;
       }
-      if (passed || failures.length) rt.recorder.checks(key, passed, failures.length);
-      if (failures.length) {
+      const failed = failures?.length ?? 0;
+      if (passed || failed) rt.recorder.checks(key, passed, failed);
+      if (failures) {
         // An HTTP error keeps its class; the failed checks say why, in either case.
         errorClass ??= 'check_failed';
         message = failures.map((f) => f.message).join('; ');
+        if (rt.scenario.onCheckFailure === 'stop_iteration') state.stop = true;
       }
-      if (failures.length && rt.scenario.onCheckFailure === 'stop_iteration') state.stop = true;
     }
     this.record(key, out, intended, errorClass, message);
     return 'done';
@@ -264,13 +300,11 @@ export class VirtualUser {
     return think ? this.rt.sleeper.sleep(think(this.rng)) : Promise.resolve();
   }
 
-  /** Closes this VU's own connections. */
-  async close(): Promise<void> {
-    const d = this.dispatcher;
-    this.dispatcher = undefined;
-    if (d) {
-      await d.destroy().catch(() => undefined);
-      this.rt.releaseDispatcher(d);
-    }
+  /** Hands this VU's own connections over to be destroyed (the run waits for that before it ends). */
+  close(): Promise<void> {
+    if (this.conn !== undefined) this.rt.destroyClient(this.conn);
+    if (this.moreConns !== undefined) for (const c of this.moreConns.values()) this.rt.destroyClient(c);
+    this.conn = this.connOrigin = this.moreConns = undefined;
+    return Promise.resolve();
   }
 }

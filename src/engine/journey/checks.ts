@@ -54,10 +54,13 @@ export interface CompiledChecks {
 /** Shared empty list for the common all-passed case (callers must not push to it). */
 const NO_FAILURES: CheckFailure[] = Object.freeze([]) as unknown as CheckFailure[];
 
-/** Stands in for the JSON getter when a step has no json checks (never called then). */
-const NO_JSON = (): ParsedBody => ({ ok: false, message: 'not parsed' });
+/** The body parsed as JSON, filling `cache` on first use (shared with extractors). */
+const parsedBody = (r: CheckInput, cache: JsonCache): ParsedBody => (cache.parsed ??= parseBody(r.body, r.bodyTruncated));
 
-type One = { name: string; fn: (r: CheckInput, json: () => ParsedBody) => string | undefined };
+/** Stands in for the cache when a step has no json checks (never read then). */
+const NO_CACHE: JsonCache = Object.freeze({ parsed: undefined }) as JsonCache;
+
+type One = { name: string; fn: (r: CheckInput, cache: JsonCache) => string | undefined };
 
 const show = (v: unknown): string => {
   if (v === undefined) return 'nothing';
@@ -94,8 +97,8 @@ function compileJsonCheck(c: JsonCheck, where: string): One['fn'] {
   const needNumber = op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte';
   const lim = num(exp);
   if (needNumber && Number.isNaN(lim)) throw new PlanError(`${where}.json.${path}.${op}: needs a number, got ${show(exp)}`, { path: `${where}.json` });
-  return (_r, json) => {
-    const parsed = json();
+  return (r, cache) => {
+    const parsed = parsedBody(r, cache);
     if (!parsed.ok) return `json ${path}: ${parsed.message}`;
     const found = query(parsed.value);
     if (op === 'exists') {
@@ -179,16 +182,12 @@ export function compileChecks(checks: Checks, where = 'checks'): CompiledChecks 
     needsHeaders: Object.keys(checks.header ?? {}).length > 0,
     count: fns.length,
     run(resp) {
-      // Only steps with json checks pay for the lazy-parse closure.
-      let json = NO_JSON;
-      if (hasJson) {
-        const cache: JsonCache = resp.jsonCache ?? {};
-        json = () => (cache.parsed ??= parseBody(resp.body, resp.bodyTruncated));
-      }
+      // Only steps with json checks need a parse cache.
+      const cache = hasJson ? (resp.jsonCache ?? { parsed: undefined }) : NO_CACHE;
       let passed = 0;
       let failed: CheckFailure[] | undefined;
       for (let i = 0; i < fns.length; i++) {
-        const msg = fns[i](resp, json);
+        const msg = fns[i](resp, cache);
         if (msg === undefined) passed++;
         else (failed ??= []).push({ check: names[i], message: msg });
       }

@@ -42,13 +42,21 @@ export interface ExtractResult {
 export interface CompiledExtractors {
   /** True when some extractor reads the body (json, regex): only then must the body be kept. */
   needsBody: boolean;
+  /** True when some extractor reads a cookie (only then is `ExtractInput.cookie` called). */
+  needsCookies: boolean;
   /** Variable names, in plan order. */
   names: string[];
   run(resp: ExtractInput): ExtractResult;
 }
 
-/** Returns the value, or a failure message. */
-type One = (resp: ExtractInput, json: () => ParsedBody) => string | { message: string };
+/** Returns the value, or a failure message. `cache` holds the body parsed as JSON, once. */
+type One = (resp: ExtractInput, cache: JsonCache) => string | { message: string };
+
+/** The body parsed as JSON, filling `cache` on first use. */
+const parsedBody = (resp: ExtractInput, cache: JsonCache): ParsedBody => (cache.parsed ??= parseBody(resp.body, resp.bodyTruncated));
+
+/** Shared empty list for the common all-found case (callers must not push to it). */
+const NO_FAILURES: ExtractFailure[] = Object.freeze([]) as unknown as ExtractFailure[];
 
 const preview = (s: string) => JSON.stringify(s.length > 60 ? s.slice(0, 60) + '…' : s);
 
@@ -62,8 +70,8 @@ function compileOne(name: string, e: Extractor, where: string): One {
       } catch (err) {
         throw new PlanError(`${where}.${name}.json: ${(err as Error).message}`, { path: `${where}.${name}.json`, cause: err });
       }
-      return (_r, json) => {
-        const parsed = json();
+      return (r, cache) => {
+        const parsed = parsedBody(r, cache);
         if (!parsed.ok) return { message: `${label}: ${parsed.message}` };
         const found = query(parsed.value);
         if (found.length === 0) return { message: `${label}: ${e.path} matched nothing` };
@@ -118,19 +126,20 @@ export function compileExtractors(extract: Record<string, Extractor>, where = 'e
   const names = Object.keys(extract);
   const fns = names.map((n) => compileOne(n, extract[n], where));
   const needsBody = names.some((n) => extract[n].from === 'json' || extract[n].from === 'regex');
+  const needsCookies = names.some((n) => extract[n].from === 'cookie');
   return {
     needsBody,
+    needsCookies,
     names,
     run(resp) {
       // The body is parsed at most once per response, however many json extractors read it.
-      const cache: JsonCache = resp.jsonCache ?? {};
-      const json = () => (cache.parsed ??= parseBody(resp.body, resp.bodyTruncated));
+      const cache: JsonCache = resp.jsonCache ?? { parsed: undefined };
       const values: Record<string, string> = {};
-      const failures: ExtractFailure[] = [];
+      let failures: ExtractFailure[] = NO_FAILURES;
       for (let i = 0; i < fns.length; i++) {
-        const r = fns[i](resp, json);
+        const r = fns[i](resp, cache);
         if (typeof r === 'string') values[names[i]] = r;
-        else failures.push({ name: names[i], message: r.message });
+        else (failures === NO_FAILURES ? (failures = []) : failures).push({ name: names[i], message: r.message });
       }
       return { values, failures };
     },
