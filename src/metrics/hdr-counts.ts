@@ -313,11 +313,32 @@ export class HdrCounts {
 /** Named histograms (a key's latency, service, ttfb, iteration, lag). */
 export type HistSet<K extends string = string> = Partial<Record<K, HdrCounts>>;
 
+/** Released histograms, kept for reuse (each is 90+ KB; a coordinator needs dozens a second). */
+const pool: HdrCounts[] = [];
+const POOL_MAX = 128;
+
+/** An empty histogram: a released one when there is one, else a new one. */
+export function takeCounts(): HdrCounts {
+  return pool.pop() ?? new HdrCounts();
+}
+
+/** Empties the histograms of a set and keeps them for `takeCounts`; none may be used afterwards. */
+export function releaseHists<K extends string>(h: HistSet<K>): void {
+  for (const name in h) {
+    const c = h[name]!;
+    delete h[name];
+    if (pool.length < POOL_MAX) {
+      c.reset();
+      pool.push(c);
+    }
+  }
+}
+
 /** Adds every non-empty histogram of `from` into `into` (creating what is missing). */
 export function addHists<K extends string>(into: HistSet<K>, from: HistSet<K>): void {
   for (const name in from) {
     const h = from[name]!;
-    if (h.totalCount > 0) (into[name] ??= new HdrCounts()).add(h);
+    if (h.totalCount > 0) (into[name] ??= takeCounts()).add(h);
   }
 }
 

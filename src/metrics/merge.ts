@@ -4,16 +4,18 @@
  * would have recorded. Late snapshots go into their own interval (by seq), never
  * dropped (Artillery drops them: its issue #3750).
  *
- * Histograms are decoded straight into `HdrCounts` (hdr-counts.ts). Measured with
- * `node --import tsx bench/merge.ts` (256 workers, 2,000 req/s each, 2 scenarios ×
- * 3 steps, every histogram of every key in each snapshot: ~8,400 histograms a
- * second) on the shared 2-core machine at load average ~3–6: MetricsAccumulator.add
- * of one interval ~190–290 ms CPU, mergeSnapshots of the same 256 ~185–260 ms; with
- * the library's decode + add, snapshots carrying a third as many histograms took
- * ~740 ms for add alone.
+ * Cost, for a coordinator: each histogram is decoded once, straight into the dense
+ * counts of its interval (no intermediate arrays); only the histograms a level records
+ * are decoded (scenario and global sums are rebuilt once per interval, not once per
+ * worker); histogram storage is pooled (hdr-counts.ts). Measured with `npm run bench
+ * -- merge` (bench/coordinator.ts: 256 simulated workers over the HTTP relay, 2,000
+ * req/s each, 2 scenarios × 3 steps, latencies spread over 0.2–500 ms): see the
+ * README's Performance table. Before this design (every histogram of every key
+ * decoded into arrays, the interval merged and then merged again into the totals):
+ * ~280 ms CPU per interval for the merge functions alone.
  */
 import { HdrCounts, type Histogram } from './histogram.js';
-import { addHists, encodeHists, type HistSet } from './hdr-counts.js';
+import { addHists, encodeHists, releaseHists, takeCounts, type HistSet } from './hdr-counts.js';
 import { MAX_ERROR_SAMPLES } from './recorder.js';
 import type { Counters, ErrorSample, HistogramName, MetricSetWire, RunMetrics, ScenarioMetricsWire, Snapshot } from './types.js';
 
@@ -71,7 +73,7 @@ class SetAcc implements MetricSet {
     addCounters(this.counters, m.counters);
     for (const name in m.hist) {
       const enc = m.hist[name as HistogramName];
-      if (enc && !derived?.has(name)) (this.hist[name as HistogramName] ??= new HdrCounts()).addEncoded(enc);
+      if (enc && !derived?.has(name)) (this.hist[name as HistogramName] ??= takeCounts()).addEncoded(enc);
     }
   }
 
@@ -104,9 +106,28 @@ class TreeAcc {
     return s;
   }
 
+  /** Drops the rolled-up sums (their histograms go back to the pool). */
+  private unroll(): void {
+    if (!this.rolled) return;
+    releaseHists(this.rolled.total);
+    for (const h of this.rolled.scenarios.values()) releaseHists(h);
+    this.rolled = undefined;
+  }
+
+  /** Gives every histogram back to the pool; the tree is empty afterwards and must not be used. */
+  release(): void {
+    this.unroll();
+    releaseHists(this.total.hist);
+    for (const sc of this.scenarios.values()) {
+      releaseHists(sc.total.hist);
+      for (const st of sc.steps.values()) releaseHists(st.hist);
+    }
+    this.scenarios.clear();
+  }
+
   /** Adds a tree in wire form (full or compact), decoding each recorded histogram once. */
   add(total: MetricSetWire, scenarios: Record<string, ScenarioMetricsWire>, samples: ErrorSample[] | undefined): void {
-    this.rolled = undefined;
+    this.unroll();
     const below = new Set<string>();
     for (const name in scenarios) {
       const sc = scenarios[name];
@@ -122,7 +143,7 @@ class TreeAcc {
 
   /** Adds another accumulated tree. */
   addAcc(o: TreeAcc): void {
-    this.rolled = undefined;
+    this.unroll();
     this.total.addSet(o.total);
     for (const [name, sc] of o.scenarios) {
       const acc = this.scenario(name);
@@ -190,7 +211,9 @@ export function mergeSnapshots(list: Snapshot[]): Snapshot {
     acc.add(s.total, s.scenarios, s.errorSamples);
     activeVus += s.activeVus;
   }
-  return snapshotOf(list[0], activeVus, acc);
+  const out = snapshotOf(list[0], activeVus, acc);
+  acc.release();
+  return out;
 }
 
 function snapshotOf(first: Pick<Snapshot, 'seq' | 'startMs' | 'intervalMs'>, activeVus: number, acc: TreeAcc, compress = false): Snapshot {
@@ -202,7 +225,9 @@ function snapshotOf(first: Pick<Snapshot, 'seq' | 'startMs' | 'intervalMs'>, act
 export function mergeRunMetrics(list: RunMetrics[]): RunMetrics {
   const acc = new TreeAcc();
   for (const m of list) acc.add(m.total, m.scenarios, m.errorSamples);
-  return { v: 1, ...acc.wire(true) };
+  const out: RunMetrics = { v: 1, ...acc.wire(true) };
+  acc.release();
+  return out;
 }
 
 /** Decoded seqs kept this far behind the newest one; older ones are encoded and released. */
@@ -248,6 +273,7 @@ export class MetricsAccumulator {
       acc.add(closed.snapshot.total, closed.snapshot.scenarios, closed.snapshot.errorSamples);
       acc.add(snapshot.total, snapshot.scenarios, snapshot.errorSamples);
       closed.snapshot = snapshotOf(closed.snapshot, closed.snapshot.activeVus + snapshot.activeVus, acc, true);
+      acc.release();
       closed.count++;
       return;
     }
@@ -264,6 +290,7 @@ export class MetricsAccumulator {
           // Kept compressed: one deflate per key per interval, ~3× less memory over a long run.
           this.closed.set(s, { snapshot: snapshotOf(iv.first, iv.activeVus, iv.acc, true), count: iv.count });
           this.open.delete(s);
+          iv.acc.release();
         }
       }
     }
@@ -272,6 +299,7 @@ export class MetricsAccumulator {
   /** Closed totals plus open intervals, cached until the next add. */
   private sum(): TreeAcc {
     if (this.live?.version === this.version) return this.live.acc;
+    this.live?.acc.release();
     const acc = new TreeAcc();
     acc.addAcc(this.closedTotals);
     for (const seq of [...this.open.keys()].sort((a, b) => a - b)) acc.addAcc(this.open.get(seq)!.acc);
@@ -289,12 +317,12 @@ export class MetricsAccumulator {
     return [...this.sum().scenarios.keys()];
   }
 
-  /** Counters so far of a scope (global when no scenario); do not modify. */
+  /** Counters so far of a scope (global when no scenario); do not modify; valid until the next add. */
   counters(scenario?: string, step?: string): Counters | undefined {
     return this.sum().set(scenario, step)?.counters;
   }
 
-  /** The run-so-far histogram of a scope as HdrCounts (scenario and global ones rolled up from steps); do not modify. */
+  /** The run-so-far histogram of a scope as HdrCounts (scenario and global ones rolled up from steps); do not modify; valid until the next add (its storage is reused). */
   counts(name: HistogramName, scenario?: string, step?: string): HdrCounts | undefined {
     return this.sum().set(scenario, step)?.hist[name];
   }
@@ -336,6 +364,9 @@ export class MetricsAccumulator {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    for (const o of this.open.values()) o.acc.release();
+    this.live?.acc.release();
+    this.closedTotals.release();
     this.open.clear();
     this.closed.clear();
     this.histCache.clear();
