@@ -9,43 +9,55 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * Slim entries for CommonJS dependencies whose index.js loads much more than we use
  * (esbuild cannot tree-shake CommonJS), because time from process start to the first
  * request is a benchmark target (`npm run bench -- startup`):
- * - `undici` imported from src/engine/ and `hdr-histogram-js` imported from src/
- *   resolve to scripts/slim/*.mjs, which re-export the same objects from the
- *   packages' own modules; other importers (the @actions/* clients, the HTTP relay
- *   client) get the full package;
+ * - `undici` imported from src/engine/ resolves to scripts/slim/undici.mjs, which
+ *   re-exports the same objects from undici's own modules; other importers (the
+ *   @actions/* clients, the HTTP relay client) get the full package;
  * - undici's client.js gets its HTTP/2 connector (and with it node:http2) on first use;
- * - handlebars and tldts (under tough-cookie) are evaluated on first use (DEFERRED).
- * Why and how much: in each scripts/slim/ file and at DEFERRED.
- * test/build/cli-bundle.test.ts checks that the slim entries hand out the packages'
- * own objects, what the run path loads, and that the bundle runs a plan with a
- * template and cookies.
+ * - handlebars, tldts (under tough-cookie) and hdr-histogram-js are evaluated on first
+ *   use (DEFERRED).
+ * Why and how much: in the scripts/slim/ files and at DEFERRED.
+ * test/build/cli-bundle.test.ts checks that the slim entry hands out undici's own
+ * objects, what the run path loads, and that the bundle runs a plan with a template
+ * and cookies and writes its HTML report.
  */
 const SLIM = {
   undici: { file: 'scripts/slim/undici.mjs', importers: 'src/engine/' },
-  'hdr-histogram-js': { file: 'scripts/slim/hdr-histogram.mjs', importers: 'src/' },
 };
 /**
- * Packages whose evaluation waits for their first use: the engine compiles templates
- * with handlebars only when a step has one, and tough-cookie asks tldts for a domain
- * only when a response sets a cookie, but both are imported statically, so their
- * module code ran before the first request of every plan: ~7 ms (handlebars, with
- * source-map) and ~6 ms (tldts builds its public-suffix tables) on the 2-core bench
- * machine. Each is replaced by a small module that requires the package on first
- * use: handlebars' default export by a proxy of it (read, write and call through to
- * the real object), tldts by functions of the same names. A name the importers use
- * that is not listed fails the build.
+ * Packages whose evaluation waits for their first use. The engine compiles templates
+ * with handlebars only when a step has one, tough-cookie asks tldts for a domain only
+ * when a response sets a cookie, and src/metrics wants hdr-histogram-js's own
+ * histograms only for progress lines and reports; but all are imported statically,
+ * so their module code ran before the first request of every plan: ~7 ms (handlebars,
+ * with source-map), ~6 ms (tldts builds its public-suffix tables) and ~3 ms
+ * (hdr-histogram-js with pako) on the 2-core bench machine. Each is replaced by a
+ * small module that requires the package on first use: handlebars' default export
+ * by a proxy of it (reads, writes and calls go to the real object), the others by
+ * functions of the same names. For hdr-histogram-js those come from the package's
+ * own modules rather than its index.js, whose log writer builds an Intl.NumberFormat
+ * at load (ICU set-up, ~20 ms). A name the importers use that is not listed here
+ * fails the build.
  */
 const DEFERRED = {
   handlebars: { default: true },
-  tldts: { functions: ['getDomain'] },
+  tldts: { functions: { getDomain: 'tldts' } },
+  'hdr-histogram-js': {
+    functions: {
+      build: 'hdr-histogram-js/dist/HistogramBuilder.js',
+      encodeIntoCompressedBase64: 'hdr-histogram-js/dist/encoding.js',
+      decodeFromCompressedBase64: 'hdr-histogram-js/dist/encoding.js',
+    },
+  },
 };
 
 /** Source of the module that stands for a DEFERRED package. */
 function deferredModule(pkg) {
   const spec = DEFERRED[pkg];
-  const lines = [`let lib;`, `const load = () => (lib ??= require(${JSON.stringify(pkg)}));`];
+  const lines = [];
   if (spec.default)
     lines.push(
+      `let lib;`,
+      `const load = () => (lib ??= require(${JSON.stringify(pkg)}));`,
       `export default new Proxy({}, {`,
       `  get: (_, k) => Reflect.get(load(), k),`,
       `  set: (_, k, v) => Reflect.set(load(), k, v),`,
@@ -54,7 +66,9 @@ function deferredModule(pkg) {
       `  getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); return d && { ...d, configurable: true }; },`,
       `});`,
     );
-  for (const name of spec.functions ?? []) lines.push(`export function ${name}(...args) { return load().${name}(...args); }`);
+  // require() inside the function: esbuild bundles the module and runs it on the first call.
+  for (const [name, from] of Object.entries(spec.functions ?? {}))
+    lines.push(`export function ${name}(...args) { return require(${JSON.stringify(from)}).${name}(...args); }`);
   return lines.join('\n') + '\n';
 }
 

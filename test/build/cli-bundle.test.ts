@@ -1,9 +1,9 @@
 /**
  * The CLI bundle as scripts/build.mjs builds it (scripts/build-options.mjs), for the
  * startup target (process start → first request, `npm run bench -- startup`): the
- * slim dependency entries hand out the packages' own objects, the bundle still runs
- * a plan, and what `loadtest run` loads before its first request stays lean — checked
- * by what is loaded, not by timing.
+ * slim undici entry hands out undici's own objects, the bundle still runs a plan and
+ * writes its report through the deferred packages, and what `loadtest run` loads
+ * before its first request stays lean — checked by what is loaded, not by timing.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 // @ts-expect-error — plain JavaScript build script, no types
@@ -25,12 +25,6 @@ test('the slim undici entry hands out undici’s own objects and installs its Di
   const undici = await import('undici');
   for (const [name, value] of Object.entries(slim)) assert.equal(value, undici[name as keyof typeof undici], name);
   assert.equal(typeof slim.Dispatcher.prototype.request, 'function');
-});
-
-test('the slim hdr-histogram-js entry hands out the package’s own functions', async () => {
-  const slim = await import('../../scripts/slim/hdr-histogram.mjs');
-  const hdr = await import('hdr-histogram-js');
-  for (const [name, value] of Object.entries(slim)) assert.equal(value, hdr[name as keyof typeof hdr], name);
 });
 
 test('the lazy HTTP/2 connector wraps what undici’s client-h2.js exports: one function (client, socket)', () => {
@@ -52,6 +46,7 @@ before(async () => {
   outdir = tempDir('lt-cli-bundle-');
   const result = failOnMissingSlimExports(await build({ ...cliBuildOptions(outdir), metafile: true, logLevel: 'silent' }));
   metafile = result.metafile!;
+  symlinkSync(join(ROOT, 'templates'), join(outdir, 'templates')); // the report templates ship beside dist/
   server = createServer((req, res) => {
     paths.push(req.url ?? '');
     if (req.headers.cookie === 'sid=abc') withCookie++;
@@ -83,7 +78,7 @@ function runPathInputs(): Set<string> {
   return new Set([...seen].flatMap((o) => Object.keys(outputs[o].inputs)));
 }
 
-test('what `loadtest run` loads before its first request: no undici index, zod locales, Result schema or hdr log writer; handlebars and tldts deferred', () => {
+test('what `loadtest run` loads before its first request: no undici index, zod locales, Result schema or hdr log writer; handlebars, tldts, hdr-histogram-js deferred', () => {
   const inputs = runPathInputs();
   const has = (re: RegExp) => [...inputs].filter((i) => re.test(i));
   assert.ok(has(/src\/engine\/run\.ts$/).length === 1, 'the engine is on the run path');
@@ -91,20 +86,21 @@ test('what `loadtest run` loads before its first request: no undici index, zod l
   assert.deepEqual(has(/node_modules\/zod\/v4\/locales\/(?!en\.js)/), [], "zod's non-English locales (import * as z keeps them out)");
   assert.deepEqual(has(/node_modules\/hdr-histogram-js\/dist\/(index|HistogramLogWriter)\.js$/), [], "hdr-histogram-js's index and log writer (Intl.NumberFormat at load)");
   assert.deepEqual(has(/src\/report\/result-schema\.ts$/), [], 'the zod Result schema (for reading results: report, compare, --baseline)');
-  assert.deepEqual(has(/^deferred:/).sort(), ['deferred:handlebars', 'deferred:tldts'], 'handlebars and tldts evaluated on first use');
+  assert.deepEqual(has(/^deferred:/).sort(), ['deferred:handlebars', 'deferred:hdr-histogram-js', 'deferred:tldts'], 'evaluated on first use');
 });
 
-test('the bundle runs a plan with a template and cookies, without loading node:http2 for HTTP/1.1', async () => {
+test('the bundle runs a plan with a template and cookies and writes its report, without loading node:http2 for HTTP/1.1', async () => {
   const dir = tempDir();
   const plan = join(dir, 'plan.yaml');
   const out = join(dir, 'r.json');
+  const report = join(dir, 'r.html');
   writeFileSync(plan, `name: bundle\ntarget: http://127.0.0.1:${(server.address() as { port: number }).port}\nscenarios:\n  s:\n    profile: { type: iterations, vus: 1, iterations: 3 }\n    steps:\n      - { name: root, method: GET, url: \"/?vu={{ vu.id }}&b={{#if vu.id}}y{{/if}}\" }\n`);
   // Reports, at exit, whether the process ever loaded node:http2.
   const probe = join(dir, 'probe.mjs');
   writeFileSync(probe, "process.on('exit', () => process.stderr.write(`\\nhttp2 loaded: ${process.moduleLoadList.includes('NativeModule http2')}\\n`));\n");
   paths = [];
   withCookie = 0;
-  const child = spawn(process.execPath, ['--import', probe, join(outdir, 'cli.js'), 'run', plan, '--quiet', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', probe, join(outdir, 'cli.js'), 'run', plan, '--quiet', '--out', out, '--report', report], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   child.stdout.resume();
@@ -115,4 +111,6 @@ test('the bundle runs a plan with a template and cookies, without loading node:h
   assert.deepEqual(paths, ['/?vu=1&b=y', '/?vu=1&b=y', '/?vu=1&b=y'], 'the template rendered (handlebars, deferred)');
   assert.equal(withCookie, 2, 'the cookie set by the first response went back (tough-cookie and tldts, deferred)');
   assert.match(stderr, /http2 loaded: false/);
+  // The report renders with handlebars and decodes histograms into hdr-histogram-js's (both deferred).
+  assert.match(readFileSync(report, 'utf8'), /<html[\s\S]*root[\s\S]*<\/html>/i);
 });
