@@ -148,7 +148,7 @@ export async function rebuildReport(opts: OptionValues): Promise<Result> {
   const names = (await box.list('final.')).map((a) => a.name.slice(a.name.indexOf('final.')));
   if (names.length === 0) throw new LtError('LT_ERR_ARTIFACT', `no worker results (artifacts ${mailboxPrefix()}.final.*) in this workflow run: did the worker jobs run?`);
   const finals = (await Promise.all(names.map((n) => box.get<WorkerFinal>(n)))).filter((f): f is WorkerFinal => Boolean(f));
-  const acc = new MetricsAccumulator();
+  const acc = new MetricsAccumulator({ intervalHistograms: ['latency'] }); // what the time series shows
   try {
     for (const f of finals) for (const s of f.intervals) acc.add(s);
     const metrics = mergeRunMetrics(finals.map((f) => f.metrics));

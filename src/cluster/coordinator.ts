@@ -112,7 +112,8 @@ class Coordinator {
   private readonly log: (line: string) => void;
   private readonly workers = new Map<string, WorkerState>();
   private participants: WorkerState[] = [];
-  private readonly acc = new MetricsAccumulator();
+  // Closed intervals keep latency only: what the Result's time series shows (memory of long runs).
+  private readonly acc = new MetricsAccumulator({ intervalHistograms: ['latency'] });
   /** CPU µs spent merging: snapshots into intervals, merged intervals out, live thresholds (/metrics, benches). */
   private mergeCpuUs = 0;
   private readonly events: RunEvent[] = [];

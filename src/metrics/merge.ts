@@ -84,7 +84,14 @@ class SetAcc implements MetricSet {
   }
 }
 
-const wireOf = (m: MetricSet, compress: boolean): MetricSetWire => ({ counters: structuredClone(m.counters), hist: encodeHists(m.hist, compress) });
+function wireOf(m: MetricSet, compress: boolean, kinds?: ReadonlySet<HistogramName>): MetricSetWire {
+  let hist = m.hist;
+  if (kinds) {
+    hist = {};
+    for (const name in m.hist) if (kinds.has(name as HistogramName)) hist[name as HistogramName] = m.hist[name as HistogramName];
+  }
+  return { counters: structuredClone(m.counters), hist: encodeHists(hist, compress) };
+}
 
 /** Accumulates a total/scenarios/steps tree and error samples (≤ 5 distinct per key). */
 class TreeAcc {
@@ -180,15 +187,20 @@ class TreeAcc {
     return (this.rolled = { total, scenarios });
   }
 
-  /** Encoded: `compress` false for snapshots, true for run metrics (see HdrCounts.encode). */
-  wire(compress: boolean): { total: MetricSetWire; scenarios: Record<string, ScenarioMetricsWire> ; errorSamples: ErrorSample[] } {
+  /**
+   * Encoded: `compress` false for snapshots, true for run metrics (see HdrCounts.encode).
+   * `compact` leaves out the rolled-up sums (as a worker's compact snapshot does);
+   * `kinds` keeps only those histograms.
+   */
+  wire(compress: boolean, opts: { compact?: boolean; kinds?: ReadonlySet<HistogramName> } = {}): { total: MetricSetWire; scenarios: Record<string, ScenarioMetricsWire>; errorSamples: ErrorSample[] } {
     const scenarios: Record<string, ScenarioMetricsWire> = {};
-    for (const name of this.scenarios.keys()) {
+    const { compact, kinds } = opts;
+    for (const [name, sc] of this.scenarios) {
       const steps: Record<string, MetricSetWire> = {};
-      for (const [step, s] of this.scenarios.get(name)!.steps) steps[step] = wireOf(s, compress);
-      scenarios[name] = { total: wireOf(this.set(name)!, compress), steps };
+      for (const [step, s] of sc.steps) steps[step] = wireOf(s, compress, kinds);
+      scenarios[name] = { total: wireOf(compact ? sc.total : this.set(name)!, compress, kinds), steps };
     }
-    return { total: wireOf(this.set()!, compress), scenarios, errorSamples: [...this.samples.values()].flat().map((s) => ({ ...s })) };
+    return { total: wireOf(compact ? this.total : this.set()!, compress, kinds), scenarios, errorSamples: [...this.samples.values()].flat().map((s) => ({ ...s })) };
   }
 
   /** One scope, scenario and global histograms rolled up; do not modify. */
@@ -216,8 +228,8 @@ export function mergeSnapshots(list: Snapshot[]): Snapshot {
   return out;
 }
 
-function snapshotOf(first: Pick<Snapshot, 'seq' | 'startMs' | 'intervalMs'>, activeVus: number, acc: TreeAcc, compress = false): Snapshot {
-  const w = acc.wire(compress);
+function snapshotOf(first: Pick<Snapshot, 'seq' | 'startMs' | 'intervalMs'>, activeVus: number, acc: TreeAcc, compress = false, opts?: { compact?: boolean; kinds?: ReadonlySet<HistogramName> }): Snapshot {
+  const w = acc.wire(compress, opts);
   return { v: 1, seq: first.seq, startMs: first.startMs, intervalMs: first.intervalMs, activeVus, total: w.total, scenarios: w.scenarios, ...(w.errorSamples.length ? { errorSamples: w.errorSamples } : {}) };
 }
 
@@ -240,26 +252,43 @@ interface OpenInterval {
   acc: TreeAcc;
 }
 
+/** Options of an accumulator. */
+export interface AccumulatorOptions {
+  /**
+   * Histograms kept per closed interval (default: all). A coordinator keeps only
+   * `latency` — what a Result's time series shows — so a long run's intervals cost
+   * ~1/5 the memory; run totals always keep every histogram.
+   */
+  intervalHistograms?: readonly HistogramName[];
+}
+
 /**
  * The coordinator's (and the live runner's) running merge. `add()` takes snapshots
  * from any worker in any order, decodes each histogram once and adds it into its
  * interval. The newest few intervals stay decoded; when one falls out of that window
- * it is added (once, densely) into the closed-run totals, encoded, and its decoded
- * state released, so memory stays flat over long runs and each worker histogram is
- * added once, not twice. Run-so-far figures are the closed totals plus the open
- * intervals, summed on demand and cached until the next add. A snapshot arriving for
- * an already closed interval (a worker that was cut off and delivers late) is merged
- * into that interval and the totals, never dropped.
+ * it is added (once, densely) into the closed-run totals, encoded (compact and
+ * compressed) and its decoded state released, so each worker histogram is decoded
+ * once, and memory grows only by one small encoded interval a second. Run-so-far
+ * figures are the closed totals plus the open intervals, summed on demand and cached
+ * until the next add. A snapshot arriving for an already closed interval (a worker
+ * that was cut off and delivers late) is merged into that interval and the totals,
+ * never dropped.
  */
 export class MetricsAccumulator {
   private readonly open = new Map<number, OpenInterval>();
+  /** Closed intervals, compact and compressed (see `keep`). */
   private readonly closed = new Map<number, { snapshot: Snapshot; count: number }>();
+  private readonly keep: { compact: true; kinds?: ReadonlySet<HistogramName> };
   private readonly closedTotals = new TreeAcc();
   private maxSeq = -1;
   private version = 0;
   private live?: { version: number; acc: TreeAcc };
   private readonly histCache = new Map<string, { version: number; h: Histogram }>();
   private destroyed = false;
+
+  constructor(opts: AccumulatorOptions = {}) {
+    this.keep = { compact: true, ...(opts.intervalHistograms ? { kinds: new Set(opts.intervalHistograms) } : {}) };
+  }
 
   /** Adds one snapshot, full or compact (late ones land in their own interval). */
   add(snapshot: Snapshot): void {
@@ -272,7 +301,7 @@ export class MetricsAccumulator {
       const acc = new TreeAcc();
       acc.add(closed.snapshot.total, closed.snapshot.scenarios, closed.snapshot.errorSamples);
       acc.add(snapshot.total, snapshot.scenarios, snapshot.errorSamples);
-      closed.snapshot = snapshotOf(closed.snapshot, closed.snapshot.activeVus + snapshot.activeVus, acc, true);
+      closed.snapshot = snapshotOf(closed.snapshot, closed.snapshot.activeVus + snapshot.activeVus, acc, true, this.keep);
       acc.release();
       closed.count++;
       return;
@@ -287,8 +316,7 @@ export class MetricsAccumulator {
       for (const [s, iv] of this.open) {
         if (s <= seq - OPEN_WINDOW) {
           this.closedTotals.addAcc(iv.acc);
-          // Kept compressed: one deflate per key per interval, ~3× less memory over a long run.
-          this.closed.set(s, { snapshot: snapshotOf(iv.first, iv.activeVus, iv.acc, true), count: iv.count });
+          this.closed.set(s, { snapshot: snapshotOf(iv.first, iv.activeVus, iv.acc, true, this.keep), count: iv.count });
           this.open.delete(s);
           iv.acc.release();
         }
@@ -346,7 +374,8 @@ export class MetricsAccumulator {
   interval(seq: number): Snapshot | undefined {
     const o = this.open.get(seq);
     if (o) return snapshotOf(o.first, o.activeVus, o.acc);
-    return this.closed.get(seq)?.snapshot;
+    const c = this.closed.get(seq);
+    return c && mergeSnapshots([c.snapshot]); // expanded: sums rebuilt, uncompressed
   }
 
   /** Merged snapshots, one per seq, in order. */

@@ -147,6 +147,29 @@ test('property: the accumulator, fed in any order with late snapshots, equals th
   );
 });
 
+test('accumulator with intervalHistograms [latency]: closed intervals keep counters and latency only; totals keep everything', () => {
+  const reqs = Array.from({ length: 300 }, (_, i): Req => ({ step: i % 3, latencyUs: 500 + ((i * 7919) % 90_000), status: i % 17 ? 200 : 503, errorClass: i % 17 ? undefined : 'http_5xx', interval: i % 8, worker: i % 3 }));
+  const { snaps, finals } = record(reqs, 3, 8, (r) => r.worker, () => true);
+  const { snaps: full } = record(reqs, 3, 8, (r) => r.worker);
+  const acc = new MetricsAccumulator({ intervalHistograms: ['latency'] });
+  for (const s of snaps.flat()) acc.add(s);
+  acc.add({ ...snaps[0][0], seq: 0 }); // a late duplicate-seq delivery into a closed interval still merges
+  const ivs = acc.intervals();
+  assert.equal(ivs.length, 8);
+  for (const iv of ivs.slice(1)) {
+    const ref = mergeSnapshots(full.map((w) => w[iv.seq]));
+    assert.deepEqual(iv.total.counters, ref.total.counters);
+    assert.equal(iv.total.hist.latency && HdrCounts.decode(iv.total.hist.latency).encode(), ref.total.hist.latency && HdrCounts.decode(ref.total.hist.latency).encode());
+    assert.equal(HdrCounts.decode(iv.scenarios.a.steps.s1.hist.latency!).encode(), HdrCounts.decode(ref.scenarios.a.steps.s1.hist.latency!).encode());
+    if (iv.seq < 5) assert.deepEqual(Object.keys(iv.scenarios.a.steps.s1.hist), ['latency'], `closed interval ${iv.seq} keeps latency only`);
+  }
+  const n0 = full.map((w) => w[0].total.counters.requests);
+  assert.equal(ivs[0].total.counters.requests, n0[0] + n0[1] + n0[2] + n0[0], 'the late delivery landed in interval 0');
+  const ref = mergeRunMetrics([...finals, { v: 1, total: snaps[0][0].total, scenarios: snaps[0][0].scenarios, errorSamples: [] }]);
+  assert.deepEqual(normTree(acc.total()), normTree(ref), 'totals keep every histogram');
+  acc.destroy();
+});
+
 test('accumulator: live figures move with each add; unknown scopes are undefined; destroy is idempotent', () => {
   const { snaps } = record(
     Array.from({ length: 90 }, (_, i): Req => ({ step: i % 3, latencyUs: 1000 + i * 100, status: 200, interval: i % 3, worker: i % 2 })),
