@@ -53,7 +53,11 @@ class EngineRun {
   private readonly intervals: Snapshot[] = [];
   private readonly events: RunEvent[] = [];
   private readonly executors: Executor[] = [];
-  private readonly sleeper: Sleeper = createSleeper();
+  /**
+   * One sleeper per scenario runtime: a scenario's drain closes its own (ending its
+   * VUs' think times); a shared one cut every other scenario's think times too.
+   */
+  private readonly sleepers: Sleeper[] = [];
   private readonly target: string | undefined;
   private map: ShardMap;
   private shard: Shard;
@@ -137,6 +141,12 @@ class EngineRun {
     this.event('info', message);
   }
 
+  private newSleeper(): Sleeper {
+    const s = createSleeper();
+    this.sleepers.push(s);
+    return s;
+  }
+
   /** Sleeps until `monoTarget` or an abort. */
   private waitUntil(monoTarget: number): Promise<void> {
     const ms = monoTarget - monoMs();
@@ -182,7 +192,7 @@ class EngineRun {
       env: this.plan.envValues,
       sharedVars: this.sharedVars,
       data: source ? createDataCursor(source, { shard: this.map, rng: createRng(`${this.plan.seed}:data:${rngSeed}`) }) : undefined,
-      sleeper: this.sleeper,
+      sleeper: this.newSleeper(),
       sharedDispatcher: this.sharedDispatcher,
       newClient: (origin) => this.vuClients.create(origin),
       destroyClient: (c) => this.vuClients.destroy(c),
@@ -245,7 +255,7 @@ class EngineRun {
     } finally {
       clearTimeout(this.intervalTimer);
       this.cut(); // the last, partial interval
-      this.sleeper.close();
+      for (const s of this.sleepers) s.close();
       await Promise.allSettled([this.sharedDispatcher?.destroy(), this.vuClients.destroyAll()]);
     }
     const endedAtMs = this.nowMs();
