@@ -75,7 +75,8 @@ export function createSleeper(): Sleeper {
     clearTimeout(timer);
     timer = undefined;
     timerDue = next;
-    if (next !== Infinity) timer = setTimeout(fire, Math.max(1, next - monoMs()));
+    // Node timers take at most 2^31−1 ms; a longer sleep re-arms when that fires.
+    if (next !== Infinity) timer = setTimeout(fire, Math.min(Math.max(1, next - monoMs()), 0x7fffffff));
   };
   const fire = () => {
     timer = undefined;
