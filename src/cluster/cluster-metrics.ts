@@ -18,20 +18,20 @@ export interface ClusterView {
   latency(): Histogram | undefined;
   workers(): { id: string; activeVus: number; connected: boolean }[];
   state(): RunState;
-  /** Seconds the coordinator spent merging so far. */
-  mergeSeconds(): number;
+  /** CPU seconds the coordinator spent merging so far. */
+  mergeCpuSeconds(): number;
 }
 
 /** A registry exposing the cluster view. */
 export function createClusterMetrics(view: ClusterView): { registry: Registry; expose(): Promise<{ contentType: string; body: string }> } {
   const registry = new Registry();
   new Counter({
-    name: 'loadtest_coordinator_merge_seconds_total',
-    help: 'Time the coordinator spent merging worker snapshots (decode, add, merged intervals, live thresholds)',
+    name: 'loadtest_coordinator_merge_cpu_seconds_total',
+    help: 'CPU time the coordinator spent merging worker snapshots (decode, add, merged intervals, live thresholds)',
     registers: [registry],
     collect() {
       this.reset();
-      this.inc(view.mergeSeconds());
+      this.inc(view.mergeCpuSeconds());
     },
   });
   new Counter({

@@ -96,6 +96,12 @@ export interface CoordinatorOutcome {
 
 const TICK_MS = 200;
 
+/** CPU µs (user + system) of this process since `from`. */
+function cpuUs(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return d.user + d.system;
+}
+
 /** Runs the coordinator side of a distributed run to the end. */
 export async function runCoordinator(opts: CoordinatorOptions): Promise<CoordinatorOutcome> {
   return new Coordinator(opts).run();
@@ -109,11 +115,11 @@ class Coordinator {
   // Closed intervals keep latency only: what the Result's time series shows (memory of long runs).
   private readonly acc = new MetricsAccumulator({ intervalHistograms: ['latency'] });
   /**
-   * Time spent merging: snapshots into intervals, merged intervals out, live thresholds
-   * (/metrics, benches). Wall time of synchronous work, so CPU time or more; read with
-   * performance.now() (~1 µs) because process.cpuUsage() costs ~10 µs a call here.
+   * CPU µs spent merging: snapshots into intervals, merged intervals out, live
+   * thresholds (/metrics, benches). CPU, not wall time, so that a busy machine does not
+   * inflate it; process.cpuUsage() costs ~10 µs a call here, ~1 % of a snapshot's merge.
    */
-  private mergeMs = 0;
+  private mergeCpuUs = 0;
   private readonly events: RunEvent[] = [];
   private state: RunState = 'registering';
   private baseWeights: number[] = [];
@@ -223,9 +229,9 @@ class Coordinator {
     w.lastSnapshotEndMs = Math.max(w.lastSnapshotEndMs ?? 0, snap.startMs + snap.intervalMs);
     w.activeVus = snap.activeVus;
     // Into its interval, even one already emitted (a worker that was cut off): never dropped.
-    const t0 = performance.now();
+    const c0 = process.cpuUsage();
     this.acc.add(snap);
-    this.mergeMs += performance.now() - t0;
+    this.mergeCpuUs += cpuUs(c0);
     if (snap.seq < this.nextEmitSeq) {
       // Late (the worker was cut off): kept in its own interval, counted, and noted once per burst.
       w.late++;
@@ -310,12 +316,12 @@ class Coordinator {
       if (!complete && now < endMs + this.intervalMs) return;
       if (have === 0 && expected.length === 0) return;
       this.nextEmitSeq++;
-      const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const merged = have ? this.acc.interval(seq) : undefined;
       if (!merged) continue;
       const vus = this.participants.reduce((a, w) => a + (w.status === 'running' ? w.activeVus : 0), 0);
       this.checkThresholds(endMs);
-      this.mergeMs += performance.now() - t0;
+      this.mergeCpuUs += cpuUs(c0);
       this.opts.onProgress?.(merged, vus);
     }
   }
@@ -367,7 +373,7 @@ class Coordinator {
       latency: (): Histogram | undefined => this.acc.histogram('latency'),
       workers: () => [...this.workers.values()].map((w) => ({ id: w.id, activeVus: w.activeVus, connected: w.status !== 'lost' && w.status !== 'failed' && w.status !== 'finished' })),
       state: () => this.state,
-      mergeSeconds: () => this.mergeMs / 1000,
+      mergeCpuSeconds: () => this.mergeCpuUs / 1e6,
     });
     this.opts.onMetrics?.(metrics.expose);
     this.opts.onControl?.({

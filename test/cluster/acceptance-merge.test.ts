@@ -77,7 +77,7 @@ thresholds:
   assert.match(metricsText, /loadtest_active_vus\{worker="w1"\}/);
   assert.match(metricsText, /loadtest_latency_ms\{quantile="0.99"\}/);
   assert.match(metricsText, /loadtest_run_state\{state="running"\} 1/);
-  const mergeCpu = Number(/loadtest_coordinator_merge_seconds_total ([\d.e-]+)/.exec(metricsText)?.[1]);
-  assert.ok(mergeCpu > 0, `merge time is counted (${mergeCpu} s)`);
+  const mergeCpu = Number(/loadtest_coordinator_merge_cpu_seconds_total ([\d.e-]+)/.exec(metricsText)?.[1]);
+  assert.ok(mergeCpu > 0, `merge CPU is counted (${mergeCpu} s)`);
   assert.equal(r.run.exit_code, 0);
 });
