@@ -51,6 +51,16 @@ export interface ScenarioRuntime {
 
 const MAX_REDIRECTS = 10;
 
+/** A sender whose every request fails with `err` (through the handler, like a dispatcher's). */
+function failingSender(err: Error): Sender {
+  return {
+    dispatch(_opts, handler) {
+      handler.onError?.(err);
+      return false;
+    },
+  };
+}
+
 /** Cookie lookup for steps whose extractors read no cookie (or VUs without a jar). */
 const noCookie = (): undefined => undefined;
 
@@ -105,13 +115,20 @@ export class VirtualUser implements InFlightSlot {
     const shared = this.rt.sharedDispatcher;
     if (shared !== undefined) return shared;
     if (origin === this.connOrigin) return this.conn!;
+    const known = this.moreConns?.get(origin);
+    if (known !== undefined) return known;
+    let c: Client;
+    try {
+      c = this.rt.newClient(origin);
+    } catch (err) {
+      // An origin undici cannot connect to (e.g. a redirect to ftp://): the request
+      // fails as a client error, as an Agent's dispatch() would have failed it.
+      return failingSender(err as Error);
+    }
     if (this.conn === undefined) {
       this.connOrigin = origin;
-      return (this.conn = this.rt.newClient(origin));
-    }
-    this.moreConns ??= new Map();
-    let c = this.moreConns.get(origin);
-    if (c === undefined) this.moreConns.set(origin, (c = this.rt.newClient(origin)));
+      this.conn = c;
+    } else (this.moreConns ??= new Map()).set(origin, c);
     return c;
   }
 
