@@ -4,8 +4,8 @@
  *
  * Every attempt is bounded in time: a relay that stops answering (a partition, a
  * stalled proxy) turns into RelayUnavailableError after `sendTimeoutMs`, and a
- * command stream that stays silent for `streamIdleMs` (the server sends a keep-alive
- * line every second) is dropped and reopened from the last seq received.
+ * command stream that stays silent for `streamIdleMs` (default 5 s; the server sends a
+ * keep-alive line every 2 s) is dropped and reopened from the last seq received.
  */
 import { Agent, request } from 'undici';
 import { parseCommand, type Command, type WorkerMessage } from './protocol.js';
@@ -18,7 +18,7 @@ export interface HttpRelayClientOptions {
   token: string;
   /** Bound on one POST, ms (default 3000). */
   sendTimeoutMs?: number;
-  /** Reconnect the command stream after this much silence, ms (default 3000). */
+  /** Reconnect the command stream after this much silence, ms (default 5000). */
   streamIdleMs?: number;
   /** Lines about reconnects (default: none). */
   log?: (line: string) => void;
@@ -41,7 +41,7 @@ export function createHttpRelayClient(opts: HttpRelayClientOptions): WorkerTrans
   const base = opts.url.replace(/\/+$/, '');
   const auth = `Bearer ${opts.token}`;
   const sendTimeoutMs = opts.sendTimeoutMs ?? 3000;
-  const streamIdleMs = opts.streamIdleMs ?? 3000;
+  const streamIdleMs = opts.streamIdleMs ?? 5000;
   const log = opts.log ?? (() => undefined);
   const agent = new Agent({ keepAliveTimeout: 4000, connectTimeout: sendTimeoutMs });
   const life = new AbortController();

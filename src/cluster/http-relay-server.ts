@@ -37,7 +37,10 @@ export interface HttpRelayOptions {
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Largest accepted POST body (default 32 MiB: a final result with many steps is a few MiB). */
   maxBodyBytes?: number;
-  /** Keep-alive line period on command streams (default 1000 ms). */
+  /**
+   * Keep-alive line period on command streams (default 2000 ms: with 256 workers each
+   * line is a socket write a second; clients reopen a stream silent for 5 s).
+   */
   keepAliveMs?: number;
 }
 
@@ -52,7 +55,7 @@ export interface HttpRelayServer extends CoordinatorTransport {
 export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
   const log = opts.log ?? (() => undefined);
   const maxBody = opts.maxBodyBytes ?? 32 * 1024 * 1024;
-  const keepAliveMs = opts.keepAliveMs ?? 1000;
+  const keepAliveMs = opts.keepAliveMs ?? 2000;
   const queues = new CommandQueues();
   const registered = new Set<string>();
   const sockets = new Set<Socket>();
