@@ -128,3 +128,47 @@ test('heartbeats: none while snapshots flow (a delivery is a sign of life); lost
   assert.equal(duringRun.length, 0, `heartbeats between snapshots: ${duringRun.length}`);
   assert.equal(outcome.result.workers[0].status, 'ok', 'never taken for lost');
 });
+
+test('a worker result that disagrees with its snapshots is noted; the totals are the snapshots received', async () => {
+  const { Recorder } = await import('../../src/metrics/recorder.js');
+  const src = source(yaml('', '2s', 10));
+  const lt = createLocalTransport();
+  const coord = runCoordinator({ plan: src.plan, planSource: src, transport: lt.coordinator, workers: 2, waitMs: 10_000, resultGraceMs: 5_000 });
+  const rec = (n: number) => {
+    const r = new Recorder({ scenarios: [{ name: 's', steps: ['fast'] }], intervalMs: 1000, startAtMs: 0 });
+    const key = r.stepKey('s', 'fast');
+    const snaps = [0, 1, 2].map(() => {
+      for (let i = 0; i < n; i++) r.request(key, { latencyUs: 1000 + i, serviceUs: 1000, ttfbUs: 900, status: 200, bytesIn: 2, bytesOut: 1 });
+      return r.cut(1, true);
+    });
+    const fin = r.final();
+    r.destroy();
+    return { snaps, fin };
+  };
+  const sims = ['gap', 'odd'].map((id, i) => ({ id, t: lt.worker(), data: rec(10 + i) }));
+  let startAtMs = 0;
+  await new Promise<void>((assigned) => {
+    let n = 0;
+    for (const s of sims) {
+      s.t.connect(s.id, (cmd) => {
+        if (cmd.type === 'clock') void s.t.send([{ v: 1, type: 'ready', workerId: s.id, clockOffsetMs: 0, rttMs: 0 }]);
+        if (cmd.type === 'assign' && ((startAtMs = cmd.startAtMs), ++n === sims.length)) assigned();
+      });
+      void s.t.send([{ v: 1, type: 'register', workerId: s.id, capacity: { cores: 1, memoryMb: 1024, maxVus: 100 }, clockProbe: { t0: Date.now() }, instance: s.id }]);
+    }
+  });
+  for (const s of sims) {
+    // 'gap' never delivers interval 1; 'odd' delivers all three but reports one more request than they hold.
+    const seqs = s.id === 'gap' ? [0, 2] : [0, 1, 2];
+    await s.t.send(seqs.map((k) => ({ v: 1 as const, type: 'snapshot' as const, workerId: s.id, seq: k, snapshot: { ...s.data.snaps[k], startMs: startAtMs + k * 1000 } })));
+    const metrics = structuredClone(s.data.fin);
+    if (s.id === 'odd') metrics.total.counters.requests++;
+    await s.t.send([{ v: 1, type: 'result', workerId: s.id, metrics, events: [], startedAtMs: startAtMs, endedAtMs: startAtMs + 3000, snapshots: 3 }]);
+  }
+  const outcome = await coord;
+  const row = (id: string) => outcome.result.workers.find((w) => w.id === id)!;
+  assert.ok(row('gap').events.some((e) => /1 of 3 snapshots never arrived; the run totals lack them \(requests: 20 received of 30\)/.test(e)), row('gap').events.join(' | '));
+  assert.ok(row('odd').events.some((e) => /its snapshots count 33 requests, its result 34/.test(e)), row('odd').events.join(' | '));
+  assert.equal(outcome.result.summary.requests, 20 + 33, 'totals = the snapshots received');
+  assert.equal(outcome.workers.find((w) => w.id === 'gap')!.fromSnapshots.requests, 20);
+});
