@@ -262,7 +262,7 @@ export class VirtualUser implements InFlightSlot {
       const jsonCache: JsonCache = { parsed: undefined };
       const headers = out.headers ?? NO_HEADERS;
       if (s.checks) {
-        const r = s.checks.run({ status: out.status, headers, body: out.body, durationMs: out.endAtMs - out.sentAtMs, jsonCache });
+        const r = s.checks.run({ status: out.status, headers, body: out.body, bodyTruncated: out.bodyTruncated, durationMs: out.endAtMs - out.sentAtMs, jsonCache });
         passed += r.passed;
         if (r.failed.length) failures = r.failed.map((f) => ({ name: f.check, message: f.message }));
         // An explicit status list decides what a good status is (e.g. an expected 401).

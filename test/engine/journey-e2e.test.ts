@@ -57,6 +57,23 @@ test('without cookies: the shop refuses, failures are per step with the reason',
   assert.equal(r.run.status, 'passed', 'no thresholds: the run itself completes');
 });
 
+test('a failed body check on a body cut at max_body says so', async () => {
+  const r = await runPlan(
+    planFrom(`
+name: cut
+target: ${target.url}
+http: { max_body: 1KiB }
+scenarios:
+  s:
+    profile: { type: iterations, vus: 1, iterations: 1 }
+    steps:
+      - { name: big, method: GET, url: "/bytes?n=100000", checks: { body_contains: "no such text" } }
+`),
+  );
+  assert.equal(r.summary.errors, 1);
+  assert.ok(r.error_samples.some((s) => /body does not contain 'no such text' \(body cut at max_body\)/.test(s.message)), JSON.stringify(r.error_samples));
+});
+
 test('50 MiB response: a body check keeps only max_body; without checks the body is drained', async () => {
   const big = 50 * 1024 * 1024;
   const plan = (checks: string) => `
