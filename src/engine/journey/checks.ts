@@ -20,7 +20,7 @@
  */
 import type { Checks, JsonCheck } from '../../plan/types.js';
 import { PlanError } from '../../errors.js';
-import { compileJsonPath, parseBody, type JsonCache, type JsonQuery, type ParsedBody } from './json-path.js';
+import { cachedBody, compileJsonPath, type JsonCache, type JsonQuery } from './json-path.js';
 
 /** The parts of a response checks read. Header names must be lower-case (as undici gives them). */
 export interface CheckInput {
@@ -53,9 +53,6 @@ export interface CompiledChecks {
 
 /** Shared empty list for the common all-passed case (callers must not push to it). */
 const NO_FAILURES: CheckFailure[] = Object.freeze([]) as unknown as CheckFailure[];
-
-/** The body parsed as JSON, filling `cache` on first use (shared with extractors). */
-const parsedBody = (r: CheckInput, cache: JsonCache): ParsedBody => (cache.parsed ??= parseBody(r.body, r.bodyTruncated));
 
 /** Stands in for the cache when a step has no json checks (never read then). */
 const NO_CACHE: JsonCache = Object.freeze({ parsed: undefined }) as JsonCache;
@@ -98,7 +95,7 @@ function compileJsonCheck(c: JsonCheck, where: string): One['fn'] {
   const lim = num(exp);
   if (needNumber && Number.isNaN(lim)) throw new PlanError(`${where}.json.${path}.${op}: needs a number, got ${show(exp)}`, { path: `${where}.json` });
   return (r, cache) => {
-    const parsed = parsedBody(r, cache);
+    const parsed = cachedBody(r, cache);
     if (!parsed.ok) return `json ${path}: ${parsed.message}`;
     const found = query(parsed.value);
     if (op === 'exists') {

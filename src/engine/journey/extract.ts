@@ -9,7 +9,7 @@
  */
 import type { Extractor } from '../../plan/types.js';
 import { PlanError } from '../../errors.js';
-import { compileJsonPath, parseBody, type JsonCache, type ParsedBody } from './json-path.js';
+import { cachedBody, compileJsonPath, type JsonCache } from './json-path.js';
 
 /** The parts of a response extractors read. Header names must be lower-case (as undici gives them). */
 export interface ExtractInput {
@@ -52,9 +52,6 @@ export interface CompiledExtractors {
 /** Returns the value, or a failure message. `cache` holds the body parsed as JSON, once. */
 type One = (resp: ExtractInput, cache: JsonCache) => string | { message: string };
 
-/** The body parsed as JSON, filling `cache` on first use. */
-const parsedBody = (resp: ExtractInput, cache: JsonCache): ParsedBody => (cache.parsed ??= parseBody(resp.body, resp.bodyTruncated));
-
 /** Shared empty list for the common all-found case (callers must not push to it). */
 const NO_FAILURES: ExtractFailure[] = Object.freeze([]) as unknown as ExtractFailure[];
 
@@ -71,7 +68,7 @@ function compileOne(name: string, e: Extractor, where: string): One {
         throw new PlanError(`${where}.${name}.json: ${(err as Error).message}`, { path: `${where}.${name}.json`, cause: err });
       }
       return (r, cache) => {
-        const parsed = parsedBody(r, cache);
+        const parsed = cachedBody(r, cache);
         if (!parsed.ok) return { message: `${label}: ${parsed.message}` };
         const found = query(parsed.value);
         if (found.length === 0) return { message: `${label}: ${e.path} matched nothing` };

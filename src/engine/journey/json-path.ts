@@ -102,3 +102,8 @@ export function parseBody(body: string | undefined, truncated = false): ParsedBo
     return { ok: false, message: `the response body is not JSON (${why}; starts ${start})${truncated ? ' — it was cut at max_body' : ''}` };
   }
 }
+
+/** The response body parsed as JSON, filling `cache` on first use (checks and extractors share it). */
+export function cachedBody(resp: { body?: string; bodyTruncated?: boolean }, cache: JsonCache): ParsedBody {
+  return (cache.parsed ??= parseBody(resp.body, resp.bodyTruncated));
+}
