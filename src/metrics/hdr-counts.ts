@@ -342,6 +342,16 @@ export function addHists<K extends string>(into: HistSet<K>, from: HistSet<K>): 
   }
 }
 
+/**
+ * A level's histograms as the sum of its own and its children's (a scenario from its
+ * steps, the run from its scenarios), added into `into`, which is returned.
+ */
+export function addRollup<K extends string>(into: HistSet<K>, own: HistSet<K>, children: Iterable<HistSet<K>>): HistSet<K> {
+  addHists(into, own);
+  for (const c of children) addHists(into, c);
+  return into;
+}
+
 /** Encodes the non-empty histograms of a set (see HdrCounts.encode for `compress`). */
 export function encodeHists<K extends string>(h: HistSet<K>, compress: boolean): Partial<Record<K, string>> {
   const out: Partial<Record<K, string>> = {};

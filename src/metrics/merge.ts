@@ -15,7 +15,7 @@
  * ~280 ms CPU per interval for the merge functions alone.
  */
 import { HdrCounts, type Histogram } from './histogram.js';
-import { addHists, encodeHists, releaseHists, takeCounts, type HistSet } from './hdr-counts.js';
+import { addHists, addRollup, encodeHists, releaseHists, takeCounts, type HistSet } from './hdr-counts.js';
 import { MAX_ERROR_SAMPLES } from './recorder.js';
 import type { Counters, ErrorSample, HistogramName, MetricSetWire, RunMetrics, ScenarioMetricsWire, Snapshot } from './types.js';
 
@@ -174,17 +174,9 @@ class TreeAcc {
   /** Scenario histograms = own + Σ steps; global = Σ scenarios (exact, bucket-wise). */
   private rollup(): { total: Hists; scenarios: Map<string, Hists> } {
     if (this.rolled) return this.rolled;
-    const total: Hists = {};
-    addHists(total, this.total.hist);
     const scenarios = new Map<string, Hists>();
-    for (const [name, sc] of this.scenarios) {
-      const h: Hists = {};
-      addHists(h, sc.total.hist);
-      for (const st of sc.steps.values()) addHists(h, st.hist);
-      scenarios.set(name, h);
-      addHists(total, h);
-    }
-    return (this.rolled = { total, scenarios });
+    for (const [name, sc] of this.scenarios) scenarios.set(name, addRollup({}, sc.total.hist, [...sc.steps.values()].map((st) => st.hist)));
+    return (this.rolled = { total: addRollup({}, this.total.hist, scenarios.values()), scenarios });
   }
 
   /**

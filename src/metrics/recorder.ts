@@ -15,7 +15,7 @@
  * way a worker that dies mid-run leaves only its snapshots behind, and the
  * coordinator rebuilds its totals from them exactly, step-level service times included.
  */
-import { HdrCounts, addHists, encodeHists } from './hdr-counts.js';
+import { HdrCounts, addHists, addRollup, encodeHists } from './hdr-counts.js';
 import type { Counters, ErrorClass, ErrorSample, HistogramName, MetricSetWire, RunMetrics, ScenarioMetricsWire, Snapshot } from './types.js';
 
 /** One measured request. Times in integer µs; status 0 when there was no response. */
@@ -321,19 +321,15 @@ export class Recorder {
     this.fold(false);
     this.intervalSamples.clear();
     const scenarios: Record<string, ScenarioMetricsWire> = {};
-    const gh: Hists = {};
+    const sums: Hists[] = [];
     for (const [name, sc] of this.scenarios) {
       const steps: Record<string, MetricSetWire> = {};
-      const sh: Hists = {};
-      addHists(sh, sc.handle.state.rh);
-      for (const [stepName, st] of sc.steps) {
-        steps[stepName] = { counters: st.state.run.wire(), hist: encodeHists(st.state.rh, true) };
-        addHists(sh, st.state.rh);
-      }
+      for (const [stepName, st] of sc.steps) steps[stepName] = { counters: st.state.run.wire(), hist: encodeHists(st.state.rh, true) };
+      const sh = addRollup({}, sc.handle.state.rh, [...sc.steps.values()].map((st) => st.state.rh));
       scenarios[name] = { total: { counters: sc.handle.state.run.wire(), hist: encodeHists(sh, true) }, steps };
-      addHists(gh, sh);
+      sums.push(sh);
     }
-    return { v: 1, total: { counters: this.global.run.wire(), hist: encodeHists(gh, true) }, scenarios, errorSamples: this.runSamples.list() };
+    return { v: 1, total: { counters: this.global.run.wire(), hist: encodeHists(addRollup({}, {}, sums), true) }, scenarios, errorSamples: this.runSamples.list() };
   }
 
   private assertLive(): void {
