@@ -57,39 +57,30 @@ test('without cookies: the shop refuses, failures are per step with the reason',
   assert.equal(r.run.status, 'passed', 'no thresholds: the run itself completes');
 });
 
-test('a failed body check on a body cut at max_body says so', async () => {
-  const r = await runPlan(
-    planFrom(`
-name: cut
+/** A plan that GETs `bytes` bytes from the demo target with a body cap and optional checks (a YAML line). */
+const bytesPlan = (o: { maxBody: string; bytes: number; iterations: number; checks: string }) => `
+name: bytes
 target: ${target.url}
-http: { max_body: 1KiB }
+http: { max_body: ${o.maxBody} }
 scenarios:
   s:
-    profile: { type: iterations, vus: 1, iterations: 1 }
+    profile: { type: iterations, vus: 1, iterations: ${o.iterations} }
     steps:
-      - { name: big, method: GET, url: "/bytes?n=100000", checks: { body_contains: "no such text" } }
-`),
-  );
+      - name: big
+        method: GET
+        url: /bytes?n=${o.bytes}
+        timeout: 60s
+        ${o.checks}
+`;
+
+test('a failed body check on a body cut at max_body says so', async () => {
+  const r = await runPlan(planFrom(bytesPlan({ maxBody: '1KiB', bytes: 100_000, iterations: 1, checks: 'checks: { body_contains: "no such text" }' })));
   assert.equal(r.summary.errors, 1);
   assert.ok(r.error_samples.some((s) => /body does not contain 'no such text' \(body cut at max_body\)/.test(s.message)), JSON.stringify(r.error_samples));
 });
 
 test('50 MiB response: a body check keeps only max_body; without checks the body is drained', async () => {
   const big = 50 * 1024 * 1024;
-  const plan = (checks: string) => `
-name: big
-target: ${target.url}
-http: { max_body: 1MiB }
-scenarios:
-  s:
-    profile: { type: iterations, vus: 1, iterations: 2 }
-    steps:
-      - name: big
-        method: GET
-        url: /bytes?n=${big}
-        timeout: 60s
-        ${checks}
-`;
   for (const checks of ['checks: { body_contains: "aaaa" }', '']) {
     // Collect garbage as the bytes stream (the runner passes --expose-gc), so the peak
     // measures what is held, not what the collector has not reached yet.
@@ -102,7 +93,7 @@ scenarios:
       gc();
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 20);
-    const r = await runPlan(planFrom(plan(checks)));
+    const r = await runPlan(planFrom(bytesPlan({ maxBody: '1MiB', bytes: big, iterations: 2, checks })));
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     assert.equal(r.summary.errors, 0, JSON.stringify(r.error_samples));
