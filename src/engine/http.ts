@@ -138,7 +138,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private first: Buffer | undefined;
   private rest: Buffer[] | undefined;
   private kept = 0;
-  private gotHeaders = false;
   private abortFn: ((err: Error) => void) | undefined;
   private stopped = false;
 
@@ -178,7 +177,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const out = this.out;
     out.headersAtMs = monoMs();
     out.status = statusCode;
-    this.gotHeaders = true;
     let hb = 0;
     for (let i = 0; i < rawHeaders.length; i++) hb += rawHeaders[i].length + 2;
     out.bytesIn += hb + 15;
@@ -224,7 +222,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.abortFn = undefined;
     const out = this.out;
     out.endAtMs = monoMs();
-    if (this.keepBodyBytes > 0 && this.gotHeaders) {
+    if (this.keepBodyBytes > 0 && out.status !== 0) { // a response arrived (status is set with its headers)
       // Single-chunk bodies (the common case) are decoded in place: no concat copy.
       out.body = this.rest ? Buffer.concat(this.rest, this.kept).toString('utf8') : this.first ? this.first.toString('utf8') : '';
     }
