@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{runCoordinator}from"./chunk-MQ45PBIY.js";import"./chunk-TPDXICYP.js";import"./chunk-6X7QPBPY.js";import"./chunk-DSPQMEXI.js";import"./chunk-TACKBBNS.js";import"./chunk-XW3O2FEX.js";import"./chunk-HYSB3QE2.js";import"./chunk-HV2QLFYI.js";import"./chunk-VZHPOWIU.js";import"./chunk-BV3XFL6S.js";export{runCoordinator};
