@@ -59,7 +59,8 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
   const queues = new CommandQueues();
   const registered = new Set<string>();
   const sockets = new Set<Socket>();
-  const streams = new Set<ServerResponse>();
+  /** Open command streams and how to close each (stops its keep-alive timer, then ends it). */
+  const streams = new Map<ServerResponse, () => void>();
   let handler: MessageHandler | undefined;
   let server: Server | undefined;
   let url = '';
@@ -113,7 +114,6 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
     if (!workerId || !Number.isInteger(after) || after < 0) return json(res, 400, { error: 'need ?worker=ID&after=SEQ' });
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
     res.flushHeaders();
-    streams.add(res);
     let sent = after;
     const pump = () => {
       const pending = queues.since(workerId, sent);
@@ -124,12 +124,19 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
     queues.listen(workerId, pump);
     pump();
     const keepAlive = setInterval(() => res.write('\n'), keepAliveMs);
+    // Idempotent; runs when the stream closes or when the relay closes it. 'close' alone
+    // is not enough: a stream queued behind a stalled one on the same connection (seen
+    // behind a partition) never gets the socket and never emits it, and its live timer
+    // then wrote after end, or held the process open after the run (a CI hang).
     const cleanup = () => {
+      if (!streams.delete(res)) return;
       clearInterval(keepAlive);
-      streams.delete(res);
       queues.unlisten(workerId, pump); // unless a newer connection replaced this one
-
     };
+    streams.set(res, () => {
+      cleanup();
+      res.end();
+    });
     res.on('close', cleanup);
   }
 
@@ -192,7 +199,7 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
     async close() {
       if (closed) return;
       closed = true;
-      for (const s of streams) s.end();
+      for (const end of [...streams.values()]) end();
       queues.clear();
       if (!server) return;
       const done = new Promise<void>((resolve) => server!.close(() => resolve()));

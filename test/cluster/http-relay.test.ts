@@ -6,6 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import { startDemoTarget } from '../../src/demo/target.js';
 import { createHttpRelayServer } from '../../src/cluster/http-relay-server.js';
 import { createHttpRelayClient } from '../../src/cluster/http-relay-client.js';
@@ -111,6 +113,46 @@ test('commands survive a reconnect: queued while away, delivered once, in order'
     await b.close();
   } finally {
     await relay.close();
+  }
+});
+
+/** Keep-alive timers alive now (each command stream has one). */
+const liveTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+test('close() stops every command stream, even one queued behind another on its connection (no keep-alive timer left)', async () => {
+  const token = newToken();
+  const relay = createHttpRelayServer({ token, keepAliveMs: 20 });
+  await relay.start(() => undefined);
+  const timersBefore = liveTimers();
+  const sock = connect(Number(new URL(relay.url).port), '127.0.0.1');
+  sock.on('error', () => undefined);
+  try {
+    // Two stream requests on one connection: the first never ends, so Node queues the
+    // second's response without a socket, and it never emits 'close' (seen behind a
+    // partition: a stalled stream and its successor on one proxied connection).
+    const get = `GET /v1/commands?worker=w1&after=0 HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer ${token}\r\n\r\n`;
+    sock.write(get + get);
+    await once(sock, 'data');
+    await waitFor(() => liveTimers() >= timersBefore + 2);
+    // A stalled reader: the first stream cannot flush, so its end() never finishes and
+    // the queued one never gets the socket; close() cuts the connection after 500 ms.
+    sock.pause();
+    const reason = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 256; i++) relay.send('w1', { v: 1, type: 'abort', reason });
+    const uncaught: Error[] = [];
+    const onUncaught = (e: Error) => uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      await relay.close();
+      assert.equal(liveTimers(), timersBefore, 'no keep-alive timer outlives close()');
+      await new Promise((r) => setTimeout(r, 100)); // 5 keep-alive periods
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    assert.deepEqual(uncaught.map((e) => e.message), [], 'no write after end');
+    assert.equal(liveTimers(), timersBefore);
+  } finally {
+    sock.destroy();
   }
 });
 
