@@ -23,7 +23,7 @@ import { once } from 'node:events';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // BENCH_CLI: bench another build (e.g. a private one while dist/ is being rebuilt).
-const CLI = process.env.BENCH_CLI ?? join(ROOT, 'dist', 'cli.js');
+const CLI = process.env.BENCH_CLI ?? join(ROOT, 'dist', 'cli.mjs');
 const AUTOCANNON = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -195,7 +195,7 @@ async function rss(url: string): Promise<void> {
 const sections = process.argv.slice(2);
 const want = (s: string) => sections.length === 0 || sections.includes(s);
 if (!existsSync(CLI)) {
-  console.error('dist/cli.js is missing: run `npm run build` first');
+  console.error('dist/cli.mjs is missing: run `npm run build` first');
   process.exit(2);
 }
 const target = await startTarget();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The one script that rebuilds dist/ from src/ (CI fails when dist/ is stale).
-// dist/index.js — the Action (one ESM bundle, node24 runtime); dist/cli.js — the `loadtest` CLI.
+// dist/index.js — the Action (one ESM bundle, node24 runtime); dist/cli.mjs — the `loadtest` CLI.
 // The esbuild options are in build-options.mjs.
 import { build } from 'esbuild';
 import { rmSync, mkdirSync, writeFileSync } from 'node:fs';

@@ -53,7 +53,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 /** True when this module is the process entry (not imported by a test). */
 function isEntry(): boolean {
   const entry = process.argv[1] ?? '';
-  return /(?:cli\.js|main\.ts|loadtest(?:\.js)?)$/.test(entry);
+  return /(?:cli\.m?js|main\.ts|loadtest(?:\.js)?)$/.test(entry);
 }
 
 if (isEntry()) {

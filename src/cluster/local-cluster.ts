@@ -48,8 +48,9 @@ export interface LocalClusterOptions {
 export function workerCommand(): { command: string; args: string[] } {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) return { command: process.execPath, args: ['--import', 'tsx', resolve(dirname(here), '../cli/main.ts'), 'worker'] };
-  // Bundled: this code lives in dist/cli.js or dist/index.js; the CLI bundle sits beside it.
-  return { command: process.execPath, args: [join(dirname(here), 'cli.js'), 'worker'] };
+  // Bundled: this code lives in dist/cli-chunks/*.mjs or dist/index.js; the CLI bundle is dist/cli.mjs.
+  const dist = here.endsWith('.mjs') ? dirname(dirname(here)) : dirname(here);
+  return { command: process.execPath, args: [join(dist, 'cli.mjs'), 'worker'] };
 }
 
 /** Runs the plan over `workers` local worker processes; resolves with the merged Result. */

@@ -29,7 +29,7 @@ export const COMMENT_LIMIT = 65_536 - 512;
 
 /**
  * templates/ next to the code, in both layouts: src/report/render.ts under tsx
- * (../../templates) and the esbuild bundles dist/cli.js, dist/index.js (../templates).
+ * (../../templates) and the esbuild bundles dist/cli.mjs, dist/index.js (../templates).
  * The nearer candidate is tried first so a bundle never picks up an unrelated
  * templates/ two levels up.
  */

@@ -65,7 +65,7 @@ after(() => {
 function runPathInputs(): Set<string> {
   const outputs = metafile.outputs;
   const key = (file: string) => relative(ROOT, join(outdir, file));
-  const runChunk = Object.keys(outputs).find((o) => /cli-chunks\/run-[A-Z0-9]+\.js$/.test(o));
+  const runChunk = Object.keys(outputs).find((o) => /cli-chunks\/run-[A-Z0-9]+\.mjs$/.test(o));
   assert.ok(runChunk, 'a run-*.js chunk');
   const seen = new Set<string>();
   const visit = (o: string) => {
@@ -73,7 +73,7 @@ function runPathInputs(): Set<string> {
     seen.add(o);
     for (const imp of outputs[o].imports) if (imp.kind === 'import-statement' && outputs[imp.path]) visit(imp.path);
   };
-  visit(Object.keys(outputs).find((o) => o.endsWith('/cli.js') || o === key('cli.js'))!);
+  visit(Object.keys(outputs).find((o) => o.endsWith('/cli.mjs') || o === key('cli.mjs'))!);
   visit(runChunk);
   return new Set([...seen].flatMap((o) => Object.keys(outputs[o].inputs)));
 }
@@ -100,7 +100,7 @@ test('the bundle runs a plan with a template and cookies and writes its report, 
   writeFileSync(probe, "process.on('exit', () => process.stderr.write(`\\nhttp2 loaded: ${process.moduleLoadList.includes('NativeModule http2')}\\n`));\n");
   paths = [];
   withCookie = 0;
-  const child = spawn(process.execPath, ['--import', probe, join(outdir, 'cli.js'), 'run', plan, '--quiet', '--out', out, '--report', report], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', probe, join(outdir, 'cli.mjs'), 'run', plan, '--quiet', '--out', out, '--report', report], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   child.stdout.resume();
@@ -113,4 +113,22 @@ test('the bundle runs a plan with a template and cookies and writes its report, 
   assert.match(stderr, /http2 loaded: false/);
   // The report renders with handlebars and decodes histograms into hdr-histogram-js's (both deferred).
   assert.match(readFileSync(report, 'utf8'), /<html[\s\S]*root[\s\S]*<\/html>/i);
+});
+
+test('the bundle runs `loadtest run --workers 2`: its chunks start workers from the bundle’s own cli.mjs', async () => {
+  const dir = tempDir();
+  const plan = join(dir, 'plan.yaml');
+  const out = join(dir, 'r.json');
+  writeFileSync(plan, `name: bundle-workers\ntarget: http://127.0.0.1:${(server.address() as { port: number }).port}\nscenarios:\n  s:\n    profile: { type: iterations, vus: 2, iterations: 6 }\n    steps:\n      - { name: root, method: GET, url: /w }\n`);
+  const child = spawn(process.execPath, [join(outdir, 'cli.mjs'), 'run', plan, '--workers', '2', '--quiet', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.resume();
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const [code] = await once(child, 'exit');
+  clearTimeout(timer);
+  assert.equal(code, 0, stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(result.summary.requests, 6);
+  assert.equal(result.workers.length, 2, 'two worker processes took part');
 });
