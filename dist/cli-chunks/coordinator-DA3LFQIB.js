@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{runCoordinator}from"./chunk-UD6KB5RX.js";import"./chunk-TPDXICYP.js";import"./chunk-6X7QPBPY.js";import"./chunk-GLDPFXC5.js";import"./chunk-UZDHHDOP.js";import"./chunk-MCXHDKNQ.js";import"./chunk-NFCNLCZW.js";import"./chunk-HV2QLFYI.js";import"./chunk-VZHPOWIU.js";import"./chunk-BV3XFL6S.js";export{runCoordinator};
