@@ -20,12 +20,10 @@ function walk(dir) {
 }
 const filters = process.argv.slice(2);
 const named = filters.filter((f) => f.endsWith('.test.ts') && existsSync(f));
-const files = walk('test')
+const matched = walk('test')
   .map((p) => relative('.', p))
-  .filter((p) => filters.length === 0 || filters.some((f) => p.includes(f)))
-  .concat(named.map((f) => relative('.', f)))
-  .filter((p, i, all) => all.indexOf(p) === i)
-  .sort();
+  .filter((p) => filters.length === 0 || filters.some((f) => p.includes(f)));
+const files = [...new Set([...matched, ...named.map((f) => relative('.', f))])].sort();
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
@@ -33,21 +31,28 @@ if (files.length === 0) {
 const concurrency = process.env.TEST_CONCURRENCY ?? '1';
 const testTimeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 300_000);
 const runTimeoutMs = Number(process.env.TEST_RUN_TIMEOUT_MS ?? 2_400_000);
+// Its own process group, so the runner and every test file process under it can be
+// signalled together (a hung file's process would otherwise outlive the run).
 const child = spawn(
   process.execPath,
   ['--expose-gc', '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${testTimeoutMs}`, ...files],
   { stdio: 'inherit', detached: true },
 );
+const signalAll = (sig) => {
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    child.kill(sig);
+  }
+};
+// Being in its own group, the run no longer gets the terminal's Ctrl-C: pass it on.
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => signalAll(sig));
 const watchdog = setTimeout(() => {
   console.error(
     `\nscripts/test.mjs: the test run passed ${Math.round(runTimeoutMs / 1000)} s (TEST_RUN_TIMEOUT_MS) and was stopped. ` +
       'The file after the last one reported most likely never exited: look for a timer, socket or child process it left open.',
   );
-  try {
-    process.kill(-child.pid, 'SIGKILL'); // the runner and every test file process under it
-  } catch {
-    child.kill('SIGKILL');
-  }
+  signalAll('SIGKILL');
   process.exitCode = 1;
 }, runTimeoutMs);
 child.on('exit', (code, signal) => {
