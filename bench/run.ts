@@ -169,7 +169,7 @@ async function startup(): Promise<void> {
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const p = plan('startup', `name: startup\ntarget: ${url}\nscenarios:\n  s:\n    profile: { type: iterations, vus: 1, iterations: 1 }\n    steps:\n      - { name: root, method: GET, url: / }\n`);
-  const once1 = async (cmd: string, args: string[]) => {
+  const spawnToFirstRequest = async (cmd: string, args: string[]) => {
     first = 0;
     const t0 = performance.now();
     await runChild(cmd, args, 30_000);
@@ -179,8 +179,8 @@ async function startup(): Promise<void> {
   const lts: number[] = [];
   const acs: number[] = [];
   for (let i = 0; i < runs; i++) {
-    lts.push(await once1(process.execPath, [CLI, 'run', p, '--quiet']));
-    acs.push(await once1(process.execPath, [AUTOCANNON, '-c', '1', '-a', '1', url]));
+    lts.push(await spawnToFirstRequest(process.execPath, [CLI, 'run', p, '--quiet']));
+    acs.push(await spawnToFirstRequest(process.execPath, [AUTOCANNON, '-c', '1', '-a', '1', url]));
   }
   const [lt, ac] = [median(lts), median(acs)];
   server.closeAllConnections();
