@@ -18,7 +18,9 @@ import { spawn } from 'node:child_process';
 import { runCoordinator } from '../src/cluster/coordinator.js';
 import { createHttpRelayClient } from '../src/cluster/http-relay-client.js';
 import { createHttpRelayServer } from '../src/cluster/http-relay-server.js';
-import type { Command, WorkerMessage } from '../src/cluster/protocol.js';
+import type { WorkerMessage } from '../src/cluster/protocol.js';
+import type { WorkerTransport } from '../src/cluster/transport.js';
+import { joinSimulated } from '../test/support/simulated-workers.js';
 import { newToken } from '../src/cluster/token.js';
 import { Recorder } from '../src/metrics/recorder.js';
 import type { RunMetrics, Snapshot } from '../src/metrics/types.js';
@@ -80,7 +82,7 @@ async function simulate(url: string, token: string): Promise<void> {
     rec.destroy();
   }
   const sims = Array.from({ length: WORKERS }, (_, i) => ({ id: `sim${i}`, t: createHttpRelayClient({ url, token, sendTimeoutMs: 10_000 }) }));
-  const send = async (t: (typeof sims)[number]['t'], m: WorkerMessage) => {
+  const send = async (t: WorkerTransport, m: WorkerMessage) => {
     for (let attempt = 0; ; attempt++) {
       try {
         return await t.send([m]);
@@ -90,24 +92,7 @@ async function simulate(url: string, token: string): Promise<void> {
       }
     }
   };
-  let startAtMs = 0;
-  await new Promise<void>((assignedAll) => {
-    let n = 0;
-    for (const s of sims) {
-      let ready = false;
-      s.t.connect(s.id, (cmd: Command) => {
-        if (cmd.type === 'clock' && !ready) {
-          ready = true;
-          void send(s.t, { v: 1, type: 'ready', workerId: s.id, clockOffsetMs: 0, rttMs: 0 });
-        }
-        if (cmd.type === 'assign') {
-          startAtMs = cmd.startAtMs;
-          if (++n === WORKERS) assignedAll();
-        }
-      });
-      void send(s.t, { v: 1, type: 'register', workerId: s.id, capacity: { cores: 2, memoryMb: 4096, maxVus: 1000 }, clockProbe: { t0: Date.now() }, instance: s.id });
-    }
-  });
+  const startAtMs = await joinSimulated(sims, { cores: 2, memoryMb: 4096, maxVus: 1000 }, send);
   const at = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms - Date.now())));
   await at(startAtMs);
   await Promise.all(sims.map((s) => send(s.t, { v: 1, type: 'started', workerId: s.id, actualStartMs: Date.now() })));

@@ -14,6 +14,7 @@ import { createLocalTransport } from '../../src/cluster/local-transport.js';
 import { LIVE_CAPS } from '../../src/cluster/transport.js';
 import { loadPlan } from '../../src/plan/load.js';
 import { LtError } from '../../src/errors.js';
+import { joinSimulated } from '../support/simulated-workers.js';
 
 let target: Awaited<ReturnType<typeof startDemoTarget>>;
 before(async () => {
@@ -146,17 +147,7 @@ test('a worker result that disagrees with its snapshots is noted; the totals are
     return { snaps, fin };
   };
   const sims = ['gap', 'odd'].map((id, i) => ({ id, t: lt.worker(), data: rec(10 + i) }));
-  let startAtMs = 0;
-  await new Promise<void>((assigned) => {
-    let n = 0;
-    for (const s of sims) {
-      s.t.connect(s.id, (cmd) => {
-        if (cmd.type === 'clock') void s.t.send([{ v: 1, type: 'ready', workerId: s.id, clockOffsetMs: 0, rttMs: 0 }]);
-        if (cmd.type === 'assign' && ((startAtMs = cmd.startAtMs), ++n === sims.length)) assigned();
-      });
-      void s.t.send([{ v: 1, type: 'register', workerId: s.id, capacity: { cores: 1, memoryMb: 1024, maxVus: 100 }, clockProbe: { t0: Date.now() }, instance: s.id }]);
-    }
-  });
+  const startAtMs = await joinSimulated(sims, { cores: 1, memoryMb: 1024, maxVus: 100 });
   for (const s of sims) {
     // 'gap' never delivers interval 1; 'odd' delivers all three but reports one more request than they hold.
     const seqs = s.id === 'gap' ? [0, 2] : [0, 1, 2];
