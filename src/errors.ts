@@ -21,6 +21,11 @@ export const ExitCode = {
   usage: 2,
   thresholdsFailed: 99,
   aborted: 105,
+  /**
+   * The generator was saturated and the plan says `generator.on_saturation: fail`.
+   * k6 uses 97–110; 112 is free there (111 left for k6's next).
+   */
+  generatorSaturated: 112,
 } as const;
 
 /** Where in a source file something is (1-based line and column). */

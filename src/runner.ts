@@ -26,14 +26,13 @@ export interface RunPlanOptions {
 export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Result> {
   const live = new MetricsAccumulator();
   const events: RunEvent[] = [];
-  let startAtMs = Date.now();
+  // The engine picks the start instant itself (after its warm-up); snapshots carry it.
   const handle = startRun(plan, {
     signal: opts.signal,
     intervalMs: opts.intervalMs,
-    startAtMs,
     onSnapshot: (snap) => {
       live.add(snap);
-      const elapsedMs = snap.startMs + snap.intervalMs - startAtMs;
+      const elapsedMs = (snap.seq + 1) * snap.intervalMs;
       const failing = evaluateLive(plan.thresholds, viewOfAccumulator(live), Math.max(elapsedMs, 1) / 1000, elapsedMs);
       if (failing.length) {
         const names = failing.map((f) => `${f.expression} (actual ${f.actual ?? 'no data'})`).join(', ');
@@ -45,7 +44,6 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Re
   });
   try {
     const out = await handle.done;
-    startAtMs = out.startAtMs;
     return buildResult({
       plan,
       metrics: out.metrics,

@@ -63,6 +63,16 @@ const snapshot = z.object({
   total: metricSet,
   scenarios: z.record(z.string(), scenarioMetrics),
   errorSamples: z.array(errorSample).optional(),
+  generator: z
+    .object({
+      eventLoopP99Us: nonNeg,
+      eventLoopMaxUs: nonNeg,
+      cpuPct: nonNeg,
+      lagP99Us: nonNeg,
+      saturated: z.boolean(),
+      saturatedWorkers: z.array(z.string().max(200)).max(1000).optional(),
+    })
+    .optional(),
 });
 
 const runMetrics = z.object({

@@ -214,6 +214,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerOutcome> {
       compactSnapshots: true,
       onSnapshot: (snapshot) => {
         lastSeq = snapshot.seq;
+        // Merged at the coordinator, a saturated interval must still say whose it was.
+        if (snapshot.generator?.saturated) snapshot.generator.saturatedWorkers = [workerId];
         outbox.push({ v: 1, type: 'snapshot', workerId, seq: snapshot.seq, snapshot });
       },
     });

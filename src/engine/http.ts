@@ -305,8 +305,26 @@ export class VuClients {
     this.plainConnect = buildConnector(this.tls);
   }
 
-  /** A new Client for `origin` (an URL origin, e.g. `http://127.0.0.1:8080`). */
+  /** Warm Clients (opened by the warm-up, idle) by origin, handed out first. */
+  private readonly warm = new Map<string, Client[]>();
+
+  /** A Client for `origin` (an URL origin, e.g. `http://127.0.0.1:8080`): a warm one if any, else a new one. */
   create(origin: string): Client {
+    const w = this.warm.get(origin);
+    if (w !== undefined && w.length > 0) return w.pop()!;
+    return this.open(origin);
+  }
+
+  /** Keeps a warmed-up Client for the next create() of its origin. */
+  keepWarm(c: Client, origin: string): void {
+    if (!this.live.has(c)) return;
+    let w = this.warm.get(origin);
+    if (w === undefined) this.warm.set(origin, (w = []));
+    w.push(c);
+  }
+
+  /** A new Client for `origin`, never a warm one (the warm-up opens these). */
+  open(origin: string): Client {
     let url = this.origins.get(origin);
     if (url === undefined) this.origins.set(origin, (url = new URL(origin)));
     const connect = url.protocol === 'https:' ? buildConnector(this.tls) : this.plainConnect;
@@ -337,6 +355,7 @@ export class VuClients {
 
   /** Destroys every client still open and waits until all are closed (end of run). Idempotent. */
   destroyAll(): Promise<void> {
+    this.warm.clear();
     for (const c of this.live) this.closing.push(c);
     this.live.clear();
     if (this.closingNow === 0 && this.closing.length === 0) return Promise.resolve();

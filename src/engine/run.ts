@@ -21,8 +21,12 @@ import type { Executor } from './executors/common.js';
 import { ClosedVusExecutor } from './executors/closed-vus.js';
 import { OpenRateExecutor } from './executors/open-rate.js';
 import { IterationsExecutor } from './executors/iterations.js';
+import { GeneratorMonitor } from './generator-health.js';
+import { MAX_WARMUP_MS, warmTargets, warmUp, type WarmupReport } from './warmup.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** A fixed start instant (a cluster's barrier) is not warmed into closer than this. */
+const WARMUP_MARGIN_MS = 100;
 
 function collectSteps(nodes: CompiledNode[], out: CompiledStep[] = []): CompiledStep[] {
   for (const n of nodes) {
@@ -46,8 +50,12 @@ class EngineRun {
   private readonly plan: Plan;
   private readonly opts: RunOptions;
   private readonly nowMs: () => number;
-  private readonly startAtMs: number;
-  private readonly t0Mono: number;
+  /** Epoch ms of scenario time 0: the given barrier instant, or the end of the warm-up. */
+  private startAtMs: number;
+  private t0Mono: number;
+  /** True when the caller fixed the start instant (cluster barrier). */
+  private readonly fixedStart: boolean;
+  private readonly monitor: GeneratorMonitor;
   private readonly intervalMs: number;
   private readonly recorder: Recorder;
   private readonly intervals: Snapshot[] = [];
@@ -78,8 +86,10 @@ class EngineRun {
     this.opts = opts;
     this.nowMs = opts.nowMs ?? Date.now;
     const now = this.nowMs();
+    this.fixedStart = opts.startAtMs !== undefined;
     this.startAtMs = opts.startAtMs ?? now;
     this.t0Mono = monoMs() + (this.startAtMs - now);
+    this.monitor = new GeneratorMonitor(plan.generator);
     this.intervalMs = opts.intervalMs ?? 1000;
     this.shard = opts.shard ?? WHOLE;
     this.map = new ShardMap(this.shard);
@@ -170,10 +180,24 @@ class EngineRun {
   }
 
   private cut(): void {
-    const snap = this.recorder.cut(this.activeVus(), this.opts.compactSnapshots);
+    const snap = this.recorder.cut(this.activeVus(), this.opts.compactSnapshots, this.monitor.sample(this.recorder.intervalLagP99Us()));
     this.seq++;
     this.intervals.push(snap);
     this.opts.onSnapshot?.(snap);
+  }
+
+  /**
+   * Opens the first VUs' connections and runs the hot path before time 0 (warmup.ts),
+   * bounded by the fixed start instant or MAX_WARMUP_MS. Undefined when off or skipped.
+   */
+  private async warmup(compiled: CompiledNode[][]): Promise<WarmupReport | undefined> {
+    if (!this.plan.warmup || this.aborted) return undefined;
+    const deadlineMono = this.fixedStart ? this.t0Mono - WARMUP_MARGIN_MS : monoMs() + MAX_WARMUP_MS;
+    const budgetMs = deadlineMono - monoMs();
+    if (budgetMs < WARMUP_MARGIN_MS) return undefined;
+    const targets = warmTargets(this.plan, compiled, this.map, budgetMs);
+    if (targets.length === 0) return undefined;
+    return warmUp(targets, { clients: this.vuClients, shared: this.sharedDispatcher, deadlineMono });
   }
 
   private runtime(scenario: Scenario, steps: CompiledNode[], layoutName: string, rngSeed: string): ScenarioRuntime {
@@ -242,12 +266,23 @@ class EngineRun {
 
   private async execute(): Promise<EngineResult> {
     // Compile everything before the first socket opens: bad URLs fail here.
-    for (const s of this.plan.scenarios) compileNodes(s.steps, this.plan, this.target, s.name);
+    const compiled = this.plan.scenarios.map((s) => compileNodes(s.steps, this.plan, this.target, s.name));
+    const warm = await this.warmup(compiled);
+    if (!this.fixedStart) {
+      // A run that picks its own start begins when its connections are warm.
+      this.startAtMs = this.nowMs();
+      this.t0Mono = monoMs();
+      this.recorder.restartAt(this.startAtMs);
+    }
     await this.waitUntil(this.t0Mono);
+    this.monitor.reset();
     const startedAtMs = this.nowMs();
     this.opts.onStart?.(startedAtMs);
     this.scheduleCut();
     this.event('start', `run started (shard ${this.shard.index} of ${this.shard.weights.length})`, { startSkewMs: startedAtMs - this.startAtMs });
+    if (warm) {
+      this.event('info', `warm-up: ${warm.requests} request(s) on ${warm.connections} connection(s) in ${Math.round(warm.durationMs)} ms before the start (not counted)${warm.failed ? `; ${warm.failed} connection(s) failed` : ''}`, { warmup: warm });
+    }
     try {
       if (this.plan.setup.length && !this.aborted) Object.assign(this.sharedVars, await this.runOnce(SETUP, this.plan.setup));
       await Promise.all(this.plan.scenarios.map((s) => this.runScenario(s)));
@@ -255,6 +290,7 @@ class EngineRun {
     } finally {
       clearTimeout(this.intervalTimer);
       this.cut(); // the last, partial interval
+      this.monitor.close();
       for (const s of this.sleepers) s.close();
       await Promise.allSettled([this.sharedDispatcher?.destroy(), this.vuClients.destroyAll()]);
     }

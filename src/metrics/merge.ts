@@ -18,7 +18,7 @@
 import { HdrCounts, type Histogram } from './histogram.js';
 import { addHists, addRollup, encodeHists, releaseHists, takeCounts, type HistSet } from './hdr-counts.js';
 import { MAX_ERROR_SAMPLES } from './recorder.js';
-import type { Counters, ErrorSample, HistogramName, MetricSetWire, RunMetrics, ScenarioMetricsWire, Snapshot } from './types.js';
+import type { Counters, ErrorSample, GeneratorHealth, HistogramName, MetricSetWire, RunMetrics, ScenarioMetricsWire, Snapshot } from './types.js';
 
 /** Zero counters. */
 export function emptyCounters(): Counters {
@@ -206,24 +206,55 @@ class TreeAcc {
   }
 }
 
+/**
+ * Generator health of one interval over several processes: the worst figures (a
+ * saturated worker bends the merged latencies however healthy the others were),
+ * saturated when any was, and which workers were.
+ */
+export function mergeGeneratorHealth(a: GeneratorHealth | undefined, b: GeneratorHealth | undefined): GeneratorHealth | undefined {
+  if (a === undefined) return b && { ...b, ...(b.saturatedWorkers ? { saturatedWorkers: [...b.saturatedWorkers] } : {}) };
+  if (b === undefined) return a;
+  const workers = [...new Set([...(a.saturatedWorkers ?? []), ...(b.saturatedWorkers ?? [])])];
+  return {
+    eventLoopP99Us: Math.max(a.eventLoopP99Us, b.eventLoopP99Us),
+    eventLoopMaxUs: Math.max(a.eventLoopMaxUs, b.eventLoopMaxUs),
+    cpuPct: Math.max(a.cpuPct, b.cpuPct),
+    lagP99Us: Math.max(a.lagP99Us, b.lagP99Us),
+    saturated: a.saturated || b.saturated,
+    ...(workers.length ? { saturatedWorkers: workers } : {}),
+  };
+}
+
 /** Merges snapshots of the same interval (same seq) from several processes. */
 export function mergeSnapshots(list: Snapshot[]): Snapshot {
   if (list.length === 0) throw new RangeError('mergeSnapshots needs at least one snapshot');
   const acc = new TreeAcc();
   let activeVus = 0;
+  let generator: GeneratorHealth | undefined;
   for (const s of list) {
     if (s.seq !== list[0].seq) throw new RangeError(`mergeSnapshots: snapshots of different intervals (seq ${s.seq} and ${list[0].seq})`);
     acc.add(s.total, s.scenarios, s.errorSamples);
     activeVus += s.activeVus;
+    generator = mergeGeneratorHealth(generator, s.generator);
   }
-  const out = snapshotOf(list[0], activeVus, acc);
+  const out = snapshotOf(list[0], activeVus, acc, generator);
   acc.release();
   return out;
 }
 
-function snapshotOf(first: Pick<Snapshot, 'seq' | 'startMs' | 'intervalMs'>, activeVus: number, acc: TreeAcc, compress = false, opts?: { compact?: boolean; kinds?: ReadonlySet<HistogramName> }): Snapshot {
+function snapshotOf(first: Pick<Snapshot, 'seq' | 'startMs' | 'intervalMs'>, activeVus: number, acc: TreeAcc, generator: GeneratorHealth | undefined, compress = false, opts?: { compact?: boolean; kinds?: ReadonlySet<HistogramName> }): Snapshot {
   const w = acc.wire(compress, opts);
-  return { v: 1, seq: first.seq, startMs: first.startMs, intervalMs: first.intervalMs, activeVus, total: w.total, scenarios: w.scenarios, ...(w.errorSamples.length ? { errorSamples: w.errorSamples } : {}) };
+  return {
+    v: 1,
+    seq: first.seq,
+    startMs: first.startMs,
+    intervalMs: first.intervalMs,
+    activeVus,
+    total: w.total,
+    scenarios: w.scenarios,
+    ...(w.errorSamples.length ? { errorSamples: w.errorSamples } : {}),
+    ...(generator ? { generator } : {}),
+  };
 }
 
 /** Merges whole-run metrics of several processes (an empty list gives empty metrics). */
@@ -241,6 +272,7 @@ const OPEN_WINDOW = 3;
 interface OpenInterval {
   first: Pick<Snapshot, 'seq' | 'startMs' | 'intervalMs'>;
   activeVus: number;
+  generator: GeneratorHealth | undefined;
   count: number;
   acc: TreeAcc;
 }
@@ -294,22 +326,23 @@ export class MetricsAccumulator {
       const acc = new TreeAcc();
       acc.add(closed.snapshot.total, closed.snapshot.scenarios, closed.snapshot.errorSamples);
       acc.add(snapshot.total, snapshot.scenarios, snapshot.errorSamples);
-      closed.snapshot = snapshotOf(closed.snapshot, closed.snapshot.activeVus + snapshot.activeVus, acc, true, this.keep);
+      closed.snapshot = snapshotOf(closed.snapshot, closed.snapshot.activeVus + snapshot.activeVus, acc, mergeGeneratorHealth(closed.snapshot.generator, snapshot.generator), true, this.keep);
       acc.release();
       closed.count++;
       return;
     }
     let o = this.open.get(seq);
-    if (!o) this.open.set(seq, (o = { first: snapshot, activeVus: 0, count: 0, acc: new TreeAcc() }));
+    if (!o) this.open.set(seq, (o = { first: snapshot, activeVus: 0, generator: undefined, count: 0, acc: new TreeAcc() }));
     o.acc.add(snapshot.total, snapshot.scenarios, snapshot.errorSamples);
     o.activeVus += snapshot.activeVus;
+    o.generator = mergeGeneratorHealth(o.generator, snapshot.generator);
     o.count++;
     if (seq > this.maxSeq) {
       this.maxSeq = seq;
       for (const [s, iv] of this.open) {
         if (s <= seq - OPEN_WINDOW) {
           this.closedTotals.addAcc(iv.acc);
-          this.closed.set(s, { snapshot: snapshotOf(iv.first, iv.activeVus, iv.acc, true, this.keep), count: iv.count });
+          this.closed.set(s, { snapshot: snapshotOf(iv.first, iv.activeVus, iv.acc, iv.generator, true, this.keep), count: iv.count });
           this.open.delete(s);
           iv.acc.release();
         }
@@ -366,7 +399,7 @@ export class MetricsAccumulator {
   /** The merged snapshot of one interval so far (undefined when nothing arrived for it). */
   interval(seq: number): Snapshot | undefined {
     const o = this.open.get(seq);
-    if (o) return snapshotOf(o.first, o.activeVus, o.acc);
+    if (o) return snapshotOf(o.first, o.activeVus, o.acc, o.generator);
     const c = this.closed.get(seq);
     return c && mergeSnapshots([c.snapshot]); // expanded: sums rebuilt, uncompressed
   }

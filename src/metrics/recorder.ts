@@ -16,7 +16,7 @@
  * coordinator rebuilds its totals from them exactly, step-level service times included.
  */
 import { HdrCounts, addHists, addRollup, encodeHists } from './hdr-counts.js';
-import type { Counters, ErrorClass, ErrorSample, HistogramName, MetricSetWire, RunMetrics, ScenarioMetricsWire, Snapshot } from './types.js';
+import type { Counters, ErrorClass, ErrorSample, GeneratorHealth, HistogramName, MetricSetWire, RunMetrics, ScenarioMetricsWire, Snapshot } from './types.js';
 
 /** One measured request. Times in integer µs; status 0 when there was no response. */
 export interface RequestSample {
@@ -157,7 +157,7 @@ class SampleBook {
 /** Records one process's measurements; see the module comment. */
 export class Recorder {
   private readonly intervalMs: number;
-  private readonly startAtMs: number;
+  private startAtMs: number;
   private readonly scenarios = new Map<string, { handle: ScenarioHandle; steps: Map<string, StepHandle> }>();
   private readonly global = new KeyState();
   private readonly runSamples = new SampleBook();
@@ -178,6 +178,12 @@ export class Recorder {
       }
       this.scenarios.set(s.name, { handle: { name: s.name, state: new KeyState(), sum: {} }, steps });
     }
+  }
+
+  /** Moves the run's start instant (before the first cut: the engine's warm-up ends it). */
+  restartAt(startAtMs: number): void {
+    if (this.seq !== 0) throw new RangeError('recorder.restartAt() after the first cut');
+    this.startAtMs = startAtMs;
   }
 
   /** Handle of a step; throws for a name the layout does not have. */
@@ -244,6 +250,30 @@ export class Recorder {
     (key as ScenarioHandle).state.hist('lag').record(lagUs);
   }
 
+  /**
+   * Generator lag p99 of the open interval over every scenario, µs (0 without
+   * arrivals). Read just before cut(), for the interval's generator health.
+   */
+  intervalLagP99Us(): number {
+    let sum: HdrCounts | undefined;
+    let only: HdrCounts | undefined;
+    for (const sc of this.scenarios.values()) {
+      const h = sc.handle.state.ih.lag;
+      if (h === undefined || h.totalCount === 0) continue;
+      if (only === undefined) only = h;
+      else {
+        if (sum === undefined) (sum = this.lagScratch).add(only);
+        sum.add(h);
+      }
+    }
+    const p99 = (sum ?? only)?.valueAtPercentile(99) ?? 0;
+    this.lagScratch.reset();
+    return p99;
+  }
+
+  /** Scratch for intervalLagP99Us() when several scenarios have arrivals. */
+  private readonly lagScratch = new HdrCounts();
+
   /** Arrivals that found no free VU. */
   dropped(key: ScenarioKey, n = 1): void {
     (key as ScenarioHandle).state.interval.droppedIterations += n;
@@ -302,13 +332,22 @@ export class Recorder {
    * (merge.ts) rebuilds exactly. Cluster workers send compact snapshots: about half
    * the bytes and half the decoding for the coordinator.
    */
-  cut(activeVus: number, compact = false): Snapshot {
+  cut(activeVus: number, compact = false, generator?: GeneratorHealth): Snapshot {
     this.assertLive();
     const body = this.fold(true, compact);
     const samples = this.intervalSamples.list();
     this.intervalSamples.clear();
     const seq = this.seq++;
-    return { v: 1, seq, startMs: this.startAtMs + seq * this.intervalMs, intervalMs: this.intervalMs, activeVus, ...body, ...(samples.length ? { errorSamples: samples } : {}) };
+    return {
+      v: 1,
+      seq,
+      startMs: this.startAtMs + seq * this.intervalMs,
+      intervalMs: this.intervalMs,
+      activeVus,
+      ...body,
+      ...(samples.length ? { errorSamples: samples } : {}),
+      ...(generator ? { generator } : {}),
+    };
   }
 
   /**

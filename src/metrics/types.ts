@@ -65,6 +65,27 @@ export interface ErrorSample {
 }
 
 /**
+ * The generator's own health over one interval (DESIGN.md: "The generator's own health
+ * (event-loop delay, CPU, lag) travels in every snapshot"). A saturated interval's
+ * latencies include the generator's own delay; reports say so and the comparison
+ * leaves such intervals out.
+ */
+export interface GeneratorHealth {
+  /** Event-loop delay p99 over the interval, µs (perf_hooks.monitorEventLoopDelay). */
+  eventLoopP99Us: number;
+  /** Largest event-loop delay seen in the interval, µs. */
+  eventLoopMaxUs: number;
+  /** Process CPU time (user + system) over the interval, % of one core. */
+  cpuPct: number;
+  /** Open model: generator lag p99 of the interval, µs (0 without arrivals). */
+  lagP99Us: number;
+  /** True when the interval passed a saturation limit (plan `generator:` limits). */
+  saturated: boolean;
+  /** Merged snapshots: the workers whose interval was saturated. */
+  saturatedWorkers?: string[];
+}
+
+/**
  * One interval's measurements from one process (or merged from several).
  * `startMs` is the epoch ms of the interval's start, aligned to the run's start
  * instant plus `seq * intervalMs`, so intervals of different workers line up.
@@ -79,6 +100,8 @@ export interface Snapshot {
   total: MetricSetWire;
   scenarios: Record<string, ScenarioMetricsWire>;
   errorSamples?: ErrorSample[];
+  /** The generator's health in this interval (merged: the worst worker's figures). */
+  generator?: GeneratorHealth;
 }
 
 /** Whole-run measurements: same shape as a snapshot without the interval fields. */

@@ -23,6 +23,13 @@ export const PLAN_DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   /** Fixed so that two runs of the same plan draw the same random streams. */
   seed: 1,
+  /**
+   * Saturation limits (issue 10). A healthy generator on the 2-core reference machine
+   * keeps lag p99 under ~2 ms and event-loop p99 under ~5 ms up to 20,000 arrivals/s
+   * (`npm run bench -- open`); 10 ms / 20 ms sit well above that and well below the
+   * target latencies people gate on, so a flagged interval is the generator's fault.
+   */
+  generator: { maxLagP99Ms: 10, maxEventLoopP99Ms: 20 },
 } as const;
 
 const ms = (d: string): number => parseDurationMs(d)!;
@@ -175,6 +182,12 @@ export function resolvePlan(loc: Locator, raw: unknown, file: string, opts: Reso
     envValues,
     defaults,
     http: { connections: r.http?.connections ?? 'per_vu', poolSize: r.http?.pool_size ?? 0, maxBodyBytes, insecure: r.http?.insecure ?? false },
+    warmup: r.warmup ?? true,
+    generator: {
+      maxLagP99Ms: r.generator?.max_lag_p99 !== undefined ? ms(r.generator.max_lag_p99) : PLAN_DEFAULTS.generator.maxLagP99Ms,
+      maxEventLoopP99Ms: r.generator?.max_event_loop_p99 !== undefined ? ms(r.generator.max_event_loop_p99) : PLAN_DEFAULTS.generator.maxEventLoopP99Ms,
+      onSaturation: r.generator?.on_saturation ?? 'warn',
+    },
     data,
     setup,
     teardown: reader.steps(r.teardown ?? [], ['teardown'], newStepScope()),

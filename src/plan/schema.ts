@@ -152,6 +152,17 @@ export const plan = z.strictObject({
       { error: 'must be a map {connections, pool_size, max_body, insecure}' },
     )
     .optional(),
+  warmup: z.boolean({ error: 'must be true or false (false: no warm-up requests before the start)' }).optional(),
+  generator: z
+    .strictObject(
+      {
+        max_lag_p99: duration.optional(),
+        max_event_loop_p99: duration.optional(),
+        on_saturation: z.enum(['warn', 'fail'], { error: 'must be warn or fail' }).optional(),
+      },
+      { error: 'must be a map {max_lag_p99, max_event_loop_p99, on_saturation}' },
+    )
+    .optional(),
   data: z
     .record(
       z.string(),

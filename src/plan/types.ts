@@ -175,6 +175,19 @@ export interface HttpSettings {
   insecure: boolean;
 }
 
+/**
+ * When the generator counts as saturated (its own delay is in the latencies) and
+ * what the run does about it (plan `generator:`).
+ */
+export interface GeneratorLimits {
+  /** An interval whose generator lag p99 passes this is saturated. */
+  maxLagP99Ms: number;
+  /** An interval whose event-loop delay p99 passes this is saturated. */
+  maxEventLoopP99Ms: number;
+  /** `fail`: a saturated run exits with ExitCode.generatorSaturated. */
+  onSaturation: 'warn' | 'fail';
+}
+
 /** A validated, resolved plan. */
 export interface Plan {
   name: string;
@@ -192,6 +205,9 @@ export interface Plan {
   envValues: Record<string, string>;
   defaults: { timeoutMs: number; headers: Record<string, TemplateText>; thinkTime?: ThinkTime };
   http: HttpSettings;
+  /** Open connections and run the hot path before the start instant (uncounted). */
+  warmup: boolean;
+  generator: GeneratorLimits;
   data: Record<string, DataSource>;
   setup: StepNode[];
   teardown: StepNode[];

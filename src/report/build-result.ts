@@ -16,6 +16,7 @@ import { evaluateThresholds } from '../thresholds/evaluate.js';
 import { ExitCode } from '../errors.js';
 import type { Result, Stats, TimePoint, WorkerResult } from './result-schema.js';
 import { RESULT_SCHEMA_VERSION } from './result-version.js';
+import { generatorPoint, summarizeGenerator } from './generator-summary.js';
 
 /** Everything a Result is made of. */
 export interface BuildResultInput {
@@ -79,12 +80,16 @@ export function timePoint(m: MetricSetWire | undefined, snap: Snapshot, startAtM
     p99: l.p99,
     max: l.max,
     mean: l.mean,
+    // Generator health belongs to the process, so only the run-level series carries it.
+    ...(snap.generator && m === snap.total ? { generator: generatorPoint(snap.generator) } : {}),
   };
 }
 
 /** Status and exit code of a run from its thresholds and how it ended. */
-export function verdict(thresholdsFailed: boolean, aborted?: { bySignal: boolean }): { status: Result['run']['status']; exit_code: number } {
+export function verdict(thresholdsFailed: boolean, aborted?: { bySignal: boolean }, failOnSaturation = false): { status: Result['run']['status']; exit_code: number } {
   if (aborted?.bySignal) return { status: 'aborted', exit_code: ExitCode.aborted };
+  // The user asked not to trust a saturated run: its threshold verdict is the generator's too.
+  if (failOnSaturation) return { status: 'failed', exit_code: ExitCode.generatorSaturated };
   if (thresholdsFailed) return { status: 'failed', exit_code: ExitCode.thresholdsFailed };
   if (aborted) return { status: 'aborted', exit_code: ExitCode.aborted };
   return { status: 'passed', exit_code: ExitCode.passed };
@@ -101,7 +106,8 @@ export function buildResult(input: BuildResultInput): Result {
   const durationMs = Math.max(0, endedAtMs - startAtMs);
   const durationSec = durationMs / 1000;
   const thresholds = evaluateThresholds(plan.thresholds, metrics, durationSec);
-  const v = verdict(thresholds.some((t) => !t.passed), input.aborted);
+  const generator = summarizeGenerator(intervals, startAtMs, plan.generator);
+  const v = verdict(thresholds.some((t) => !t.passed), input.aborted, plan.generator.onSaturation === 'fail' && generator?.saturated === true);
   const scenarios: Result['scenarios'] = {};
   for (const [name, sc] of Object.entries(metrics.scenarios)) {
     const steps: Result['scenarios'][string]['steps'] = {};
@@ -151,5 +157,6 @@ export function buildResult(input: BuildResultInput): Result {
     })),
     error_samples: metrics.errorSamples.map((s) => ({ scenario: s.scenario, step: s.step, error_class: s.errorClass, message: s.message, count: s.count })),
     ...(lag ? { generator_lag_ms: latencyStatsOf(lag) } : {}),
+    ...(generator ? { generator } : {}),
   };
 }

@@ -51,6 +51,16 @@ export const TimePoint = z.object({
   checks_failed: num,
   /** Latency percentiles of this interval (ms); 0 when no request completed. */
   p50: num, p90: num, p95: num, p99: num, max: num, mean: num,
+  /** The generator's health in this interval (run-level series only). */
+  generator: z.object({
+    event_loop_p99_ms: num,
+    cpu_pct: num,
+    lag_p99_ms: num,
+    /** The interval's latencies include the generator's own delay. */
+    saturated: z.boolean(),
+    /** Distributed runs: the workers that were saturated in this interval. */
+    workers: z.array(z.string()).optional(),
+  }).optional(),
 });
 
 export const StepResult = Stats.extend({
@@ -108,6 +118,26 @@ export const ErrorSampleResult = z.object({
   count: num,
 });
 
+/** Generator saturation over the run. */
+export const GeneratorSummary = z.object({
+  /** True when any interval was saturated. */
+  saturated: z.boolean(),
+  /** `t` (s since start) of every saturated interval. */
+  saturated_intervals: z.array(num),
+  /** Intervals that carried generator health. */
+  intervals: num,
+  /** The limits an interval was judged against. */
+  limits: z.object({ lag_p99_ms: num, event_loop_p99_ms: num }),
+  /** Worst interval figures. */
+  event_loop_p99_ms: num,
+  lag_p99_ms: num,
+  cpu_pct_max: num,
+  /** Distributed runs: worker id → `t` of its saturated intervals. */
+  by_worker: z.record(z.string(), z.array(num)).optional(),
+  /** What to do about it, in words. */
+  advice: z.string(),
+});
+
 export const Result = z.object({
   schema: z.literal('loadtest-result'),
   version: z.literal(RESULT_SCHEMA_VERSION),
@@ -134,6 +164,8 @@ export const Result = z.object({
   error_samples: z.array(ErrorSampleResult),
   /** Generator lag (open model): actual − intended start, ms. */
   generator_lag_ms: LatencyStats.optional(),
+  /** Was the load generator itself the bottleneck? (per-interval detail in `timeseries[].generator`). */
+  generator: GeneratorSummary.optional(),
 });
 
 export type LatencyStats = z.infer<typeof LatencyStats>;
@@ -145,3 +177,4 @@ export type ThresholdResult = z.infer<typeof ThresholdResult>;
 export type WorkerResult = z.infer<typeof WorkerResult>;
 export type EventResult = z.infer<typeof EventResult>;
 export type Result = z.infer<typeof Result>;
+export type GeneratorSummary = z.infer<typeof GeneratorSummary>;
