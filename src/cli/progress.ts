@@ -5,6 +5,8 @@
 import { decodeHistogram } from '../metrics/histogram.js';
 import type { Snapshot } from '../metrics/types.js';
 import type { Result, Stats } from '../report/result-schema.js';
+import { saturationMessage } from '../report/generator-summary.js';
+import { ExitCode } from '../errors.js';
 
 const fmtMs = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
@@ -44,7 +46,8 @@ export class Progress {
     }
     const elapsed = `${Math.round((endMs - this.startMs) / 1000)}s`;
     const errRate = this.requests ? this.errors / this.requests : 0;
-    const line = `${elapsed.padEnd(9)}${String(activeVus).padStart(7)}${rps.toFixed(1).padStart(11)}${fmtMs(p95).padStart(10)}${pct(errRate).padStart(9)}${String(this.requests).padStart(11)}`;
+    const sat = snap.generator?.saturated ? `  ⚠ generator saturated (lag p99 ${fmtMs(snap.generator.lagP99Us / 1000)} ms, event loop p99 ${fmtMs(snap.generator.eventLoopP99Us / 1000)} ms)` : '';
+    const line = `${elapsed.padEnd(9)}${String(activeVus).padStart(7)}${rps.toFixed(1).padStart(11)}${fmtMs(p95).padStart(10)}${pct(errRate).padStart(9)}${String(this.requests).padStart(11)}${sat}`;
     this.out.write(this.tty ? `\r\x1b[2K${line}` : `${line}\n`);
   }
 
@@ -77,8 +80,12 @@ export function finalTable(result: Result): string {
       out.push(`  ${t.passed ? '✓' : '✗'} ${t.expression}   actual: ${t.actual === null ? 'no data' : +t.actual.toFixed(4)}`);
     }
   }
+  const saturation = saturationMessage(result.generator);
+  if (saturation) out.push('', `WARNING: ${saturation}`);
   const verdict =
-    result.run.status === 'passed'
+    result.run.exit_code === ExitCode.generatorSaturated
+      ? 'FAILED: the load generator was saturated (generator.on_saturation: fail)'
+      : result.run.status === 'passed'
       ? 'PASSED: all thresholds passed'
       : result.run.status === 'failed'
         ? `FAILED: ${result.thresholds.filter((t) => !t.passed).length} threshold(s) failed`

@@ -2,6 +2,8 @@
  * One view model for every rendered output (HTML, Markdown summary, JUnit, PR
  * comment): numbers formatted once, rows flattened once. Templates only lay out.
  */
+import { ExitCode } from '../errors.js';
+import { saturationMessage } from './generator-summary.js';
 import type { Result, Stats } from './result-schema.js';
 import type { Comparison } from './compare.js';
 
@@ -66,6 +68,8 @@ export interface ViewModel {
   workers: { id: string; share: string; requests: number; errors: number; skew: string; offset: string; status: string }[];
   events: { t: string; type: string; message: string; worker?: string }[];
   lag?: string;
+  /** Banner text when the generator was saturated (its delay is in the figures). */
+  saturation?: string;
   comparison?: Comparison;
   runUrl?: string;
   sha?: string;
@@ -83,7 +87,9 @@ export function viewModel(result: Result, opts: { comparison?: Comparison; title
   const verdict =
     status === 'passed'
       ? `Passed: ${result.thresholds.length ? `all ${result.thresholds.length} thresholds met` : 'no thresholds set'}`
-      : status === 'failed'
+      : result.run.exit_code === ExitCode.generatorSaturated
+        ? 'Failed: the load generator was saturated (generator.on_saturation: fail)'
+        : status === 'failed'
         ? `Failed: ${failed} of ${result.thresholds.length} thresholds not met`
         : status === 'aborted'
           ? `Aborted: ${result.run.abort_reason ?? 'stopped early'} (partial result)`
@@ -120,6 +126,7 @@ export function viewModel(result: Result, opts: { comparison?: Comparison; title
       status: w.status,
     })),
     events: result.events.map((e) => ({ t: `${e.t.toFixed(1)}s`, type: e.type, message: e.message, ...(e.worker ? { worker: e.worker } : {}) })),
+    saturation: saturationMessage(result.generator),
     lag: result.generator_lag_ms ? `p50 ${f(result.generator_lag_ms.p50)} ms, p99 ${f(result.generator_lag_ms.p99)} ms, max ${f(result.generator_lag_ms.max)} ms` : undefined,
     comparison: opts.comparison,
     // Only http(s) links: a result file is input, and javascript: URLs run on click.
