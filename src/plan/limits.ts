@@ -123,7 +123,7 @@ function asPlanValue(kind: LimitKind, v: number): string {
 export function limitMessage(key: LimitKey, limits: Readonly<Limits>, subject?: string): string {
   const s: LimitSpec = LIMITS[key];
   const at = limits[key];
-  const raise = at < s.ceiling ? `raise it with limits: { ${key}: ${asPlanValue(s.kind, Math.min(s.ceiling, at * 10))} } (at most ${formatLimit(s.kind, s.ceiling)})` : `this is the ceiling (${key})`;
+  const raise = at < s.ceiling ? `raise it in the plan with limits: { ${key}: ${asPlanValue(s.kind, Math.min(s.ceiling, at * 10))} } (at most ${formatLimit(s.kind, s.ceiling)})` : `this is the ceiling (${key})`;
   return `${subject ? `${subject} ` : ''}is over the limit of ${formatLimit(s.kind, at)} for ${s.what}${s.why ? `; ${s.why}` : ''}; ${raise}`;
 }
 

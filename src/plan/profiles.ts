@@ -75,12 +75,19 @@ function checkPeak(loc: Locator, e: Executor, raw: Record<string, unknown>, pp: 
   }
 }
 
+/** A run-wide sum over a limit: which limit, the sum, and the scenario whose start took it over. */
+export interface RunLoadExcess {
+  key: 'max_vus' | 'max_rate';
+  total: number;
+  scenario: string;
+}
+
 /**
  * VUs and arrival rates summed over the scenarios that run at the same time (windows
  * [start_time, start_time + duration + graceful_stop)), against limits.max_vus and
- * max_rate. Fails at the scenario whose start takes the sum over.
+ * max_rate; the first excess in time, or undefined.
  */
-export function checkRunLoad(loc: Locator, scenarios: readonly Scenario[], limits: Readonly<Limits>): void {
+export function runLoadExcess(scenarios: readonly Scenario[], limits: Readonly<Limits>): RunLoadExcess | undefined {
   const edges: { at: number; vus: number; rate: number; name: string }[] = [];
   for (const s of scenarios) {
     const vus = peakVus(s.executor);
@@ -94,9 +101,21 @@ export function checkRunLoad(loc: Locator, scenarios: readonly Scenario[], limit
   for (const e of edges) {
     vus += e.vus;
     rate += e.rate;
-    if (vus > limits.max_vus) fail(loc, ['scenarios', e.name, 'profile'], limitMessage('max_vus', limits, `the run's ${vus.toLocaleString('en-US')} VUs at once (this scenario's start takes the sum over)`));
-    if (rate > limits.max_rate) fail(loc, ['scenarios', e.name, 'profile'], limitMessage('max_rate', limits, `the run's ${Math.round(rate).toLocaleString('en-US')} arrivals/s at once (this scenario's start takes the sum over)`));
+    if (vus > limits.max_vus) return { key: 'max_vus', total: vus, scenario: e.name };
+    if (rate > limits.max_rate) return { key: 'max_rate', total: rate, scenario: e.name };
   }
+  return undefined;
+}
+
+/** The words for a run-wide excess, for limitMessage's subject. */
+export function runLoadSubject(x: RunLoadExcess): string {
+  return `the run's ${Math.round(x.total).toLocaleString('en-US')} ${x.key === 'max_vus' ? 'VUs' : 'arrivals/s'} at once`;
+}
+
+/** Fails at the profile of the scenario whose start takes the run's VUs or rate over the limit. */
+export function checkRunLoad(loc: Locator, scenarios: readonly Scenario[], limits: Readonly<Limits>): void {
+  const x = runLoadExcess(scenarios, limits);
+  if (x) fail(loc, ['scenarios', x.scenario, 'profile'], limitMessage(x.key, limits, `${runLoadSubject(x)} (this scenario's start takes the sum over)`));
 }
 
 function resolveShape(loc: Locator, raw: Record<string, unknown>, duration: string | undefined, path: Path, limits: Readonly<Limits>): ResolvedProfile {
