@@ -64,8 +64,8 @@ export const LIMITS = {
   max_thresholds: { kind: 'count', default: 1_000, ceiling: 100_000, what: 'thresholds in the plan' },
   max_headers: { kind: 'count', default: 100, ceiling: 10_000, what: 'headers of one request (defaults included)' },
   max_inline_body: { kind: 'size', default: 256 * 1024, ceiling: 16 * MiB, what: 'an inline body: or json: of one step' },
-  max_data_size: { kind: 'size', default: 64 * MiB, ceiling: 512 * MiB, what: 'bytes of one data file' },
-  max_data_rows: { kind: 'count', default: 1_000_000, ceiling: 100_000_000, what: 'rows of one data file' },
+  max_data_size: { kind: 'size', default: 64 * MiB, ceiling: 512 * MiB, what: 'the size of one data file' },
+  max_data_rows: { kind: 'count', default: 1_000_000, ceiling: 100_000_000, what: 'the rows of one data file' },
 } as const satisfies Record<string, LimitSpec>;
 
 /** A limit's key (`limits.<key>` in the plan). */
@@ -112,7 +112,7 @@ export function formatLimit(kind: LimitKind, v: number): string {
 /** How to write a limit in the plan (duration limits as durations, sizes as sizes). */
 function asPlanValue(kind: LimitKind, v: number): string {
   if (kind === 'duration') return v % H === 0 ? `${v / H}h` : `${v}ms`;
-  if (kind === 'size') return formatLimit('size', v);
+  if (kind === 'size') return v % 1024 === 0 ? formatLimit('size', v) : String(v);
   return String(v);
 }
 
