@@ -8,11 +8,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, ftruncateSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, ftruncateSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPlan, loadPlanFile } from '../../src/plan/load.js';
 import { PlanError } from '../../src/errors.js';
-import { DEFAULT_LIMITS, LIMITS, MAX_NESTING, PLAN_SIZE } from '../../src/plan/limits.js';
+import { DEFAULT_LIMITS, formatLimit, LIMITS, MAX_NESTING, PLAN_SIZE } from '../../src/plan/limits.js';
 import { ROOT, tempDir } from '../helpers.js';
 
 const HEAD = 'target: http://127.0.0.1:8080\nscenarios:\n  s:\n    duration: 1s\n    profile: { type: constant, vus: 1 }\n    steps:\n';
@@ -135,4 +135,15 @@ test("the issue's table through the real CLI: exit 2, a located message naming t
     assert.ok(!x.stderr.includes('    at '), `${x.file}: stack trace`);
   });
   assert.ok(out.maxRssBytes < 200 * 1024 * 1024, `peak RSS ${Math.round(out.maxRssBytes / 1e6)} MB`);
+});
+
+test("README's limits table lists every limit with its default and ceiling (fails when they drift)", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  for (const [key, s] of Object.entries(LIMITS)) {
+    const row = readme.split('\n').find((l) => l.startsWith(`| \`${key}\` |`));
+    assert.ok(row, `README has no row for ${key}`);
+    const cells = row.split(' | ');
+    assert.equal(cells[1], formatLimit(s.kind, s.default), `${key} default`);
+    assert.equal(cells[2], formatLimit(s.kind, s.ceiling), `${key} ceiling`);
+  }
 });
