@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { UsageError } from './errors.js';
+import { formatLimit, LIMITS, VU_MEMORY_BYTES } from './plan/limits.js';
 import { parseDurationMs } from './plan/units.js';
 
 /** Where an option is offered. */
@@ -19,9 +20,17 @@ export interface OptionSpec {
   default?: string;
   choices?: readonly string[];
   short?: string;
+  /** Largest value (integers; ms for durations), with the reason given in the message. */
+  max?: { value: number; why: string };
   cli: boolean;
   action: boolean;
 }
+
+// Hard bounds only: the plan's own limits (limits.ts) are applied to --vus and
+// --duration again once the plan is loaded (plan/overrides.ts).
+const DURATION_MAX = { value: LIMITS.max_duration.ceiling, why: 'the ceiling of limits.max_duration' };
+/** GitHub Actions runs at most 256 jobs per matrix; locally, more worker processes than that would fork-bomb a machine. */
+const WORKERS_MAX = { value: 256, why: "GitHub's limit of jobs per matrix" };
 
 /** Every option of `loadtest run` and of the Action. */
 export const OPTIONS: readonly OptionSpec[] = [
@@ -32,11 +41,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'summary', kind: 'string', description: 'Write the Markdown summary to this path', cli: true, action: false },
   { name: 'junit', kind: 'string', description: 'Write JUnit XML of the thresholds to this path', cli: true, action: false },
   { name: 'target', kind: 'string', description: "Override the plan's target base URL", cli: true, action: true },
-  { name: 'vus', kind: 'integer', description: 'Run every VU-based scenario at this constant VU count', cli: true, action: true },
-  { name: 'duration', kind: 'duration', description: "Override every scenario's duration (e.g. 30s)", cli: true, action: true },
-  { name: 'workers', kind: 'integer', description: 'Number of worker processes (CLI, on this machine) or matrix worker jobs (Action)', default: '1', cli: true, action: true },
-  { name: 'min-workers', kind: 'integer', description: 'Start with this many workers if not all arrive within `wait`', cli: true, action: true },
-  { name: 'wait', kind: 'duration', description: 'How long the coordinator waits for workers to register', default: '60s', cli: true, action: true },
+  { name: 'vus', kind: 'integer', description: 'Run every VU-based scenario at this constant VU count', max: { value: LIMITS.max_vus.ceiling, why: `each VU holds ~${VU_MEMORY_BYTES / 1024} KB (measured); the ceiling of limits.max_vus` }, cli: true, action: true },
+  { name: 'duration', kind: 'duration', description: "Override every scenario's duration (e.g. 30s)", max: DURATION_MAX, cli: true, action: true },
+  { name: 'workers', kind: 'integer', description: 'Number of worker processes (CLI, on this machine) or matrix worker jobs (Action)', default: '1', max: WORKERS_MAX, cli: true, action: true },
+  { name: 'min-workers', kind: 'integer', description: 'Start with this many workers if not all arrive within `wait`', max: WORKERS_MAX, cli: true, action: true },
+  { name: 'wait', kind: 'duration', description: 'How long the coordinator waits for workers to register', default: '60s', max: DURATION_MAX, cli: true, action: true },
   { name: 'relay', kind: 'string', description: 'How workers reach the coordinator', default: 'artifacts', choices: ['artifacts', 'http'], cli: false, action: true },
   { name: 'relay-url', kind: 'string', description: 'HTTP relay URL (relay: http)', cli: false, action: true },
   { name: 'token', kind: 'string', description: 'HTTP relay bearer token (relay: http)', cli: false, action: true },
@@ -46,17 +55,22 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'baseline', kind: 'string', description: "Compare with a baseline result: 'auto' (last successful run on the base branch) or a path", cli: true, action: true },
   { name: 'fail-on-regression', kind: 'boolean', description: 'Fail when the comparison finds a regression', default: 'false', cli: true, action: true },
   { name: 'dashboard', kind: 'boolean', description: 'Serve the live dashboard during the run', default: 'false', cli: true, action: false },
-  { name: 'dashboard-port', kind: 'integer', description: 'Port of the live dashboard (0 = any free port)', default: '0', cli: true, action: false },
+  { name: 'dashboard-port', kind: 'integer', description: 'Port of the live dashboard (0 = any free port)', default: '0', max: { value: 65535, why: 'the highest TCP port' }, cli: true, action: false },
   { name: 'quiet', kind: 'boolean', description: 'No live progress, only the final table', short: 'q', default: 'false', cli: true, action: false },
 ];
 
 function zodOf(spec: OptionSpec): z.ZodType {
   const name = spec.name;
+  const max = spec.max;
   switch (spec.kind) {
     case 'boolean':
       return z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False', 'TRUE', 'FALSE'])]).transform((v) => v === true || String(v).toLowerCase() === 'true');
     case 'integer':
-      return z.coerce.number().int(`--${name} must be a whole number`).nonnegative(`--${name} must not be negative`);
+      return z.coerce
+        .number()
+        .int(`--${name} must be a whole number`)
+        .nonnegative(`--${name} must not be negative`)
+        .max(max?.value ?? Number.MAX_SAFE_INTEGER, `--${name} must be at most ${formatLimit('count', max?.value ?? Number.MAX_SAFE_INTEGER)}${max ? ` (${max.why})` : ''}`);
     case 'number':
       return z.coerce.number();
     case 'duration':
@@ -64,6 +78,10 @@ function zodOf(spec: OptionSpec): z.ZodType {
         const ms = parseDurationMs(v);
         if (ms === undefined || ms <= 0) {
           ctx.addIssue({ code: 'custom', message: `--${name} must be a duration like 30s, 1m30s or 500ms (got '${v}')` });
+          return z.NEVER;
+        }
+        if (max && ms > max.value) {
+          ctx.addIssue({ code: 'custom', message: `--${name} must be at most ${formatLimit('duration', max.value)} (${max.why})` });
           return z.NEVER;
         }
         return ms;

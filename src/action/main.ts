@@ -55,7 +55,7 @@ export function loadInputPlan(opts: OptionValues): Plan {
   if (!opts.plan) throw new UsageError("input 'plan' is required: the path of the YAML plan");
   const path = resolve(process.env.GITHUB_WORKSPACE ?? '.', opts.plan as string);
   const plan = loadPlanFile(path, { env: process.env });
-  return applyOverrides(plan, { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined });
+  return applyOverrides(plan, { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined }, (n) => `input '${n}'`);
 }
 
 /** Writes result.json and report.html into the work dir; returns their paths. */

@@ -20,6 +20,7 @@ import type { EngineResult, RunHandle, Shard } from '../engine/types.js';
 import { loadPlan } from '../plan/load.js';
 import { applyOverrides } from '../plan/overrides.js';
 import { estimateOffset, preciseNowMs, type ClockEstimate, type ClockProbe } from './clock.js';
+import { setLongTimeout } from '../engine/long-timer.js';
 import { Outbox } from './outbox.js';
 import type { Capacity, Command, CommandOf } from './protocol.js';
 import type { WorkerTransport } from './transport.js';
@@ -90,7 +91,7 @@ class Commands {
       const entry = {
         accept,
         resolve: (c: Command | undefined) => {
-          clearTimeout(timer);
+          timer.clear();
           signal?.removeEventListener('abort', onAbort);
           const k = this.waiters.indexOf(entry as never);
           if (k >= 0) this.waiters.splice(k, 1);
@@ -98,7 +99,7 @@ class Commands {
         },
       };
       const onAbort = () => entry.resolve(undefined);
-      const timer = setTimeout(() => entry.resolve(undefined), timeoutMs);
+      const timer = setLongTimeout(() => entry.resolve(undefined), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(entry as { accept: (c: Command) => boolean; resolve: (c: Command) => void });
     });

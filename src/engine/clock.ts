@@ -5,6 +5,9 @@
  */
 import { performance } from 'node:perf_hooks';
 
+/** The longest delay Node's timers take as given (2^31−1 ms); longer ones wrap to 1 ms. */
+export const MAX_TIMER_MS = 0x7fffffff;
+
 /** Monotonic ms. */
 export const monoMs = (): number => performance.now();
 
@@ -76,7 +79,7 @@ export function createSleeper(): Sleeper {
     timer = undefined;
     timerDue = next;
     // Node timers take at most 2^31−1 ms; a longer sleep re-arms when that fires.
-    if (next !== Infinity) timer = setTimeout(fire, Math.min(Math.max(1, next - monoMs()), 0x7fffffff));
+    if (next !== Infinity) timer = setTimeout(fire, Math.min(Math.max(1, next - monoMs()), MAX_TIMER_MS));
   };
   const fire = () => {
     timer = undefined;

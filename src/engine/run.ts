@@ -9,6 +9,7 @@ import { Recorder } from '../metrics/recorder.js';
 import type { Snapshot } from '../metrics/types.js';
 import type { Plan, Scenario, StepNode } from '../plan/types.js';
 import { createSleeper, monoMs, type Sleeper } from './clock.js';
+import { setLongTimeout } from './long-timer.js';
 import { compileNodes, recorderLayout, SETUP, TEARDOWN, type CompiledNode, type CompiledStep } from './compile.js';
 import { createSharedDispatcher, VuClients } from './http.js';
 import { ShardMap, WHOLE } from './shard.js';
@@ -163,10 +164,10 @@ class EngineRun {
     if (ms <= 0 || this.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
-        clearTimeout(t);
+        t.clear();
         resolve();
       };
-      const t = setTimeout(done, ms);
+      const t = setLongTimeout(done, ms);
       this.abortWaiters.push(done);
     });
   }

@@ -3,21 +3,26 @@
  * file:line:col), validates with zod, resolves sugar, and hashes the result so workers
  * can refuse a different plan. This module is the plan layer's entry point.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import { PlanError } from '../errors.js';
+import { isLtError, PlanError } from '../errors.js';
 import { planHash } from './hash.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import { Locator } from './locate.js';
+import { checkRunLoad } from './profiles.js';
 import { resolvePlan } from './resolve.js';
 import type { Plan } from './types.js';
 import { applyWeights } from './weights.js';
+import { checkPlanSize, parsePlanYaml, planSizeLimit } from './yaml-source.js';
 
 export { planHash } from './hash.js';
 
 /** Options of loadPlan / loadPlanFile. */
 export interface LoadOptions {
-  /** Environment the plan's `env:` allow-list reads from (default: none, so nothing leaks by accident). */
+  /**
+   * Environment the plan's `env:` allow-list reads from (default: none, so nothing leaks
+   * by accident). LOADTEST_MAX_PLAN_SIZE in it raises the plan size limit.
+   */
   env?: Record<string, string | undefined>;
   /** Directory data files are relative to (default: the plan file's directory). */
   baseDir?: string;
@@ -33,8 +38,7 @@ function yamlMessage(message: string): string {
  * when it has none. Throws PlanError whose message starts with `file:line:col:`.
  */
 export function loadPlan(text: string, file: string, opts: LoadOptions = {}): Plan {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const { doc, lines } = parsePlanYaml(text, file, planSizeLimit(opts.env));
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = yamlError.linePos?.[0] ?? lines.linePos(yamlError.pos[0]);
@@ -49,6 +53,8 @@ export function loadPlan(text: string, file: string, opts: LoadOptions = {}): Pl
     throw new PlanError(`${file}:1:1: YAML error: ${yamlMessage((err as Error).message)}`, { location: { file, line: 1, col: 1 }, cause: err });
   }
   const plan = applyWeights(resolvePlan(loc, raw, file, { env: opts.env ?? {}, baseDir: opts.baseDir ?? dirname(resolve(file)) }));
+  // VUs and rates summed over the run: after weights, which split one profile between scenarios.
+  checkRunLoad(loc, plan.scenarios, plan.limits ?? DEFAULT_LIMITS);
   return { ...plan, hash: planHash(plan) };
 }
 
@@ -62,8 +68,17 @@ export function loadPlanFile(path: string, opts: LoadOptions = {}): Plan {
   const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
   let text: string;
   try {
-    text = readFileSync(abs, 'utf8');
+    // The size is checked on the open file before reading it: a 5 GB "plan" is refused without reading it.
+    const fd = openSync(abs, 'r');
+    try {
+      const st = fstatSync(fd);
+      if (st.isFile()) checkPlanSize(shown, st.size, planSizeLimit(opts.env));
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
+    if (isLtError(err)) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new PlanError(`${shown}: cannot read plan: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (err as Error).message)}`, { cause: err });
   }

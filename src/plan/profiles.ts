@@ -6,9 +6,10 @@
  * `time_unit`. Profiles that cannot run are errors at the key that makes them so.
  */
 import * as S from './schema.js';
+import { limitMessage, type Limits } from './limits.js';
 import { check, fail, show, type Locator, type Path } from './locate.js';
 import { didYouMean, parseDurationMs } from './units.js';
-import type { Executor, Stage } from './types.js';
+import type { Executor, Scenario, Stage } from './types.js';
 
 /** An iterations profile without max_duration or duration stops after this long (k6: 10m). */
 export const DEFAULT_MAX_DURATION_MS = 600_000;
@@ -37,7 +38,87 @@ export interface ResolvedProfile {
  * Resolves `scenarios.<name>.profile`. `duration` is the scenario's `duration:` text
  * (profiles other than stages/ramping_rate/iterations need it).
  */
-export function resolveProfile(loc: Locator, raw: Record<string, unknown>, duration: string | undefined, path: Path): ResolvedProfile {
+export function resolveProfile(loc: Locator, raw: Record<string, unknown>, duration: string | undefined, path: Path, limits: Readonly<Limits>): ResolvedProfile {
+  const resolved = resolveShape(loc, raw, duration, path, limits);
+  checkPeak(loc, resolved.executor, raw, [...path, 'profile'], limits);
+  return resolved;
+}
+
+/** VUs a scenario holds at its peak (an arrival-rate scenario: its max_vus). */
+export function peakVus(e: Executor): number {
+  if (e.type === 'vus') return e.stages.reduce((m, s) => Math.max(m, s.target), e.startVus);
+  return e.type === 'iterations' ? e.vus : e.maxVus;
+}
+
+/** Arrivals per second at a rate scenario's peak (0 for closed models). */
+export function peakRatePerSec(e: Executor): number {
+  return e.type === 'rate' ? e.stages.reduce((m, s) => Math.max(m, s.target), e.startRatePerSec) : 0;
+}
+
+/** The profile key that holds a peak value, for the message's location. */
+function keyOfPeak(raw: Record<string, unknown>, keys: string[], value: number, scale = 1): Path {
+  for (const k of keys) if (typeof raw[k] === 'number' && (raw[k] as number) * scale === value) return [k];
+  const stages = Array.isArray(raw.stages) ? (raw.stages as { target?: unknown }[]) : [];
+  const i = stages.findIndex((s) => typeof s?.target === 'number' && s.target * scale === value);
+  return i >= 0 ? ['stages', i, 'target'] : [];
+}
+
+/** One scenario's peak VUs and rate against the limits. */
+function checkPeak(loc: Locator, e: Executor, raw: Record<string, unknown>, pp: Path, limits: Readonly<Limits>): void {
+  const vus = peakVus(e);
+  if (vus > limits.max_vus) fail(loc, [...pp, ...keyOfPeak(raw, ['vus', 'max_vus', 'pre_allocated_vus', 'end_vus', 'start_vus', 'spike_vus', 'step_vus'], vus)], limitMessage('max_vus', limits, `this scenario's peak of ${vus.toLocaleString('en-US')} VUs`));
+  const rate = peakRatePerSec(e);
+  if (rate > limits.max_rate) {
+    const unit = typeof raw.time_unit === 'string' ? parseDurationMs(raw.time_unit) : undefined;
+    const scale = 1000 / (unit || 1000); // as resolveShape converts, so the comparison is exact
+    fail(loc, [...pp, ...keyOfPeak(raw, ['rate', 'start_rate'], rate, scale)], limitMessage('max_rate', limits, `this scenario's peak of ${Math.round(rate).toLocaleString('en-US')} arrivals/s`));
+  }
+}
+
+/** A run-wide sum over a limit: which limit, the sum, and the scenario whose start took it over. */
+export interface RunLoadExcess {
+  key: 'max_vus' | 'max_rate';
+  total: number;
+  scenario: string;
+}
+
+/**
+ * VUs and arrival rates summed over the scenarios that run at the same time (windows
+ * [start_time, start_time + duration + graceful_stop)), against limits.max_vus and
+ * max_rate; the first excess in time, or undefined.
+ */
+export function runLoadExcess(scenarios: readonly Scenario[], limits: Readonly<Limits>): RunLoadExcess | undefined {
+  const edges: { at: number; vus: number; rate: number; name: string }[] = [];
+  for (const s of scenarios) {
+    const vus = peakVus(s.executor);
+    const rate = peakRatePerSec(s.executor);
+    edges.push({ at: s.startTimeMs, vus, rate, name: s.name }, { at: s.startTimeMs + s.durationMs + s.gracefulStopMs, vus: -vus, rate: -rate, name: s.name });
+  }
+  // Ends before starts at the same instant: back-to-back scenarios do not overlap.
+  edges.sort((a, b) => a.at - b.at || Math.sign(a.vus + a.rate) - Math.sign(b.vus + b.rate));
+  let vus = 0;
+  let rate = 0;
+  for (const e of edges) {
+    vus += e.vus;
+    rate += e.rate;
+    if (vus > limits.max_vus) return { key: 'max_vus', total: vus, scenario: e.name };
+    if (rate > limits.max_rate) return { key: 'max_rate', total: rate, scenario: e.name };
+  }
+  return undefined;
+}
+
+/** The words for a run-wide excess, for limitMessage's subject. */
+export function runLoadSubject(x: RunLoadExcess): string {
+  return `the run's ${Math.round(x.total).toLocaleString('en-US')} ${x.key === 'max_vus' ? 'VUs' : 'arrivals/s'} at once`;
+}
+
+/** Fails at the profile of the scenario whose start takes the run's VUs or rate over the limit. */
+export function checkRunLoad(loc: Locator, scenarios: readonly Scenario[], limits: Readonly<Limits>): void {
+  const x = runLoadExcess(scenarios, limits);
+  if (x) fail(loc, ['scenarios', x.scenario, 'profile'], limitMessage(x.key, limits, `${runLoadSubject(x)} (this scenario's start takes the sum over)`));
+}
+
+function resolveShape(loc: Locator, raw: Record<string, unknown>, duration: string | undefined, path: Path, limits: Readonly<Limits>): ResolvedProfile {
   const pp = [...path, 'profile'];
   const type = raw.type;
   if (type === undefined) return fail(loc, pp, `needs a type; allowed: ${PROFILE_TYPES.join(', ')}`);
@@ -92,6 +173,9 @@ export function resolveProfile(loc: Locator, raw: Record<string, unknown>, durat
       const sd = ms(p.step_duration);
       if (sd <= 0) fail(loc, [...pp, 'step_duration'], `must be longer than 0s (got ${show(p.step_duration)})`);
       if (sd >= d) fail(loc, [...pp, 'step_duration'], `must be shorter than the scenario's duration (${duration}), else no step happens (got ${show(p.step_duration)})`);
+      // Two stages per step: 1ms steps over 168h would be 1.2 billion of them.
+      const count = 2 * Math.ceil(d / sd);
+      if (count > limits.max_stages) fail(loc, [...pp, 'step_duration'], limitMessage('max_stages', limits, `${show(p.step_duration)} steps over ${duration} make ${count.toLocaleString('en-US')} stages, which`));
       const stages: Stage[] = [];
       let vus = p.start_vus;
       for (let at = 0; at < d; at += sd) {

@@ -3,13 +3,15 @@
  * steps are read by steps.ts and profiles by profiles.ts. Every semantic error is a
  * located PlanError (locate.ts).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename, extname, resolve as resolvePath } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import * as S from './schema.js';
+import { PlanError } from '../errors.js';
+import { DEFAULT_LIMITS, limitMessage, parseLimit, withLimits, type LimitKey, type Limits } from './limits.js';
 import { check, fail, show, type Locator, type Path } from './locate.js';
 import { resolveProfile } from './profiles.js';
-import { newStepScope, StepReader, type StepScope } from './steps.js';
+import { newStepScope, requestsPerIteration, StepReader, type StepScope } from './steps.js';
 import { didYouMean, parseDurationMs, parseSizeBytes } from './units.js';
 import type { DataSource, Plan, Scenario, Threshold } from './types.js';
 import type * as z from 'zod';
@@ -40,15 +42,24 @@ export interface ResolveOptions {
   baseDir: string;
 }
 
-function readData(loc: Locator, raw: S.RawPlan['data'], baseDir: string): Record<string, DataSource> {
+function readData(loc: Locator, raw: S.RawPlan['data'], baseDir: string, limits: Readonly<Limits>): Record<string, DataSource> {
   const out: Record<string, DataSource> = {};
   for (const [name, d] of Object.entries(raw ?? {})) {
     const p: Path = ['data', name, 'file'];
     const file = resolvePath(baseDir, d.file);
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      // Bytes are checked on the open file before it is read, so a huge file costs nothing.
+      const fd = openSync(file, 'r');
+      try {
+        const bytes = fstatSync(fd).size;
+        if (bytes > limits.max_data_size) fail(loc, p, limitMessage('max_data_size', limits, `data file ${show(d.file)} (${bytes.toLocaleString('en-US')} bytes)`));
+        text = readFileSync(fd, 'utf8');
+      } finally {
+        closeSync(fd);
+      }
     } catch (err) {
+      if (err instanceof PlanError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       return fail(loc, p, `cannot read data file ${show(d.file)} (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (err as Error).message)}; looked in ${baseDir})`);
     }
@@ -58,10 +69,11 @@ function readData(loc: Locator, raw: S.RawPlan['data'], baseDir: string): Record
         const v: unknown = JSON.parse(text);
         if (!Array.isArray(v) || v.some((r) => r === null || typeof r !== 'object' || Array.isArray(r))) throw new Error('a JSON data file must hold an array of objects');
         rows = v as Record<string, unknown>[];
-      } else rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, unknown>[];
+      } else rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, to: limits.max_data_rows + 1 }) as Record<string, unknown>[]; // stops one row past the limit
     } catch (err) {
       return fail(loc, p, `cannot parse data file ${show(d.file)}: ${(err as Error).message.split('\n')[0]}`);
     }
+    if (rows.length > limits.max_data_rows) fail(loc, p, limitMessage('max_data_rows', limits, `data file ${show(d.file)} (more than ${limits.max_data_rows.toLocaleString('en-US')} rows)`));
     if (rows.length === 0) fail(loc, p, `data file ${show(d.file)} has no rows${/\.json$/i.test(file) ? '' : ' (a CSV needs a header row and at least one data row)'}`);
     out[name] = { name, file: d.file, order: d.order ?? 'sequential', rows };
   }
@@ -117,10 +129,62 @@ function readTarget(loc: Locator, target: string | undefined): string | undefine
   return target;
 }
 
+/** The plan's `limits:` over the defaults; undefined when it has none. */
+function readLimits(loc: Locator, raw: unknown): Limits | undefined {
+  if (raw === undefined) return undefined;
+  const r = check(loc, S.plan.shape.limits, raw, ['limits'])!;
+  const out: Limits = { ...DEFAULT_LIMITS };
+  for (const [k, v] of Object.entries(r)) {
+    if (v === undefined) continue;
+    const parsed = parseLimit(k as LimitKey, v);
+    if (typeof parsed === 'string') fail(loc, ['limits', k], `${parsed} (got ${show(v)})`);
+    out[k as LimitKey] = parsed;
+  }
+  return out;
+}
+
+/** Fails at the first item past `limit` of a list or map (counted before any item is validated). */
+function checkCount(loc: Locator, key: LimitKey, limits: Readonly<Limits>, n: number, at: () => Path, what: string): void {
+  if (n > limits[key]) fail(loc, at(), limitMessage(key, limits, what));
+}
+
+/** Steps and groups in a raw step list, nested groups included; stops counting past `stopAt`. */
+function countRawSteps(list: unknown, stopAt: number, seen = 0): number {
+  if (!Array.isArray(list)) return seen;
+  for (const item of list) {
+    if (seen > stopAt) return seen;
+    seen++;
+    if (item !== null && typeof item === 'object' && 'steps' in item) seen = countRawSteps((item as { steps: unknown }).steps, stopAt, seen);
+  }
+  return seen;
+}
+
 /** Resolves a parsed document into a Plan (without `hash`). */
 export function resolvePlan(loc: Locator, raw: unknown, file: string, opts: ResolveOptions): Omit<Plan, 'hash'> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(loc, [], `a plan must be a YAML map with at least 'scenarios' (got ${show(raw)})`);
+  const limits = readLimits(loc, (raw as { limits?: unknown }).limits);
+  const plan = withLimits(limits ?? DEFAULT_LIMITS, () => resolveWithin(loc, raw, file, opts, limits ?? DEFAULT_LIMITS));
+  if (limits) plan.limits = limits;
+  return plan;
+}
+
+/** Counts checked before any step, scenario or threshold is validated (so a huge plan fails fast). */
+function checkCounts(loc: Locator, r: S.RawPlan, limits: Readonly<Limits>): void {
+  const names = Object.keys(r.scenarios);
+  checkCount(loc, 'max_scenarios', limits, names.length, () => ['scenarios', names[limits.max_scenarios]], `the number of scenarios (${names.length.toLocaleString('en-US')})`);
+  checkCount(loc, 'max_thresholds', limits, r.thresholds?.length ?? 0, () => ['thresholds', limits.max_thresholds], `the number of thresholds (${(r.thresholds?.length ?? 0).toLocaleString('en-US')})`);
+  let steps = countRawSteps(r.setup, limits.max_steps) + countRawSteps(r.teardown, limits.max_steps);
+  for (const name of names) {
+    const sc = r.scenarios[name];
+    steps = countRawSteps(sc !== null && typeof sc === 'object' ? (sc as { steps?: unknown }).steps : undefined, limits.max_steps, steps);
+    checkCount(loc, 'max_steps', limits, steps, () => ['scenarios', name, 'steps'], 'the number of steps');
+  }
+  checkCount(loc, 'max_steps', limits, steps, () => ['scenarios'], 'the number of steps');
+}
+
+function resolveWithin(loc: Locator, raw: object, file: string, opts: ResolveOptions, limits: Readonly<Limits>): Omit<Plan, 'hash'> {
   const r = check(loc, S.plan, raw, [], (key) => (key in S.scenario.shape ? `'${key}' belongs to a scenario: scenarios: { <name>: { ${key}: … } }` : undefined));
+  checkCounts(loc, r, limits);
   const target = readTarget(loc, r.target);
   const env = r.env ?? [];
   const envValues: Record<string, string> = {};
@@ -129,15 +193,15 @@ export function resolvePlan(loc: Locator, raw: unknown, file: string, opts: Reso
     if (v !== undefined) envValues[n] = v;
   }
   // Defaults first: steps read them (timeout, Content-Type already set).
-  const bootstrap = new StepReader(loc, target, { timeoutMs: PLAN_DEFAULTS.timeoutMs, headers: {} }, env);
+  const bootstrap = new StepReader(loc, target, { timeoutMs: PLAN_DEFAULTS.timeoutMs, headers: {} }, env, limits);
   const defaults: Plan['defaults'] = {
     timeoutMs: r.defaults?.timeout !== undefined ? ms(r.defaults.timeout) : PLAN_DEFAULTS.timeoutMs,
     headers: bootstrap.textMap(r.defaults?.headers, ['defaults', 'headers']),
   };
   if (defaults.timeoutMs <= 0) fail(loc, ['defaults', 'timeout'], `must be longer than 0s (got ${show(r.defaults?.timeout)})`);
   if (r.defaults?.think_time !== undefined) defaults.thinkTime = bootstrap.thinkTime(r.defaults.think_time, ['defaults', 'think_time']);
-  const reader = new StepReader(loc, target, defaults, env);
-  const data = readData(loc, r.data, opts.baseDir);
+  const reader = new StepReader(loc, target, defaults, env, limits);
+  const data = readData(loc, r.data, opts.baseDir, limits);
 
   // In file order (setup usually comes before scenarios), so the first error is the first in the file.
   const setup = reader.steps(r.setup ?? [], ['setup'], newStepScope());
@@ -145,9 +209,11 @@ export function resolvePlan(loc: Locator, raw: unknown, file: string, opts: Reso
   const scenarios: Scenario[] = Object.entries(r.scenarios).map(([name, rawScenario]) => {
     const path: Path = ['scenarios', name];
     const sc = check(loc, S.scenario, rawScenario, path, scenarioKeyHint);
-    const { executor, durationMs } = resolveProfile(loc, sc.profile, sc.duration, path);
+    const { executor, durationMs } = resolveProfile(loc, sc.profile, sc.duration, path, limits);
     const scope = newStepScope();
     const steps = reader.steps(sc.steps, [...path, 'steps'], scope);
+    const perIteration = requestsPerIteration(steps);
+    if (perIteration > limits.max_iteration_steps) fail(loc, [...path, 'steps'], limitMessage('max_iteration_steps', limits, `one iteration makes ${perIteration.toLocaleString('en-US')} requests, which`));
     scopes.set(name, scope);
     if (sc.data !== undefined && !data[sc.data]) {
       const known = Object.keys(data);

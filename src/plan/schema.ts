@@ -6,17 +6,27 @@
  * "where" and "got" halves are added by locate.ts.
  */
 import * as z from 'zod';
+import { activeLimits, FIXED, formatLimit, LIMITS, limitMessage, type LimitKey } from './limits.js';
 import { durationProblem, parseDurationMs, parseSizeBytes } from './units.js';
 
-/** A duration string (`30s`, `250ms`, `1.5s`, `1h30m`); bare numbers are refused. */
-export const duration = z
-  .string({ error: (iss) => (typeof iss.input === 'number' ? 'needs a unit (ms, s, m or h), e.g. 30s or 250ms' : 'must be a duration like 30s, 250ms or 1m30s') })
-  .refine((v) => parseDurationMs(v) !== undefined, { error: (iss) => durationProblem(String(iss.input)) });
+/** A duration string bounded by limit `key` (`30s`, `250ms`, `1.5s`, `1h30m`); bare numbers are refused. */
+function boundedDuration(key: 'max_duration' | 'max_timeout') {
+  return z
+    .string({ error: (iss) => (typeof iss.input === 'number' ? 'needs a unit (ms, s, m or h), e.g. 30s or 250ms' : 'must be a duration like 30s, 250ms or 1m30s') })
+    .refine((v) => parseDurationMs(v) !== undefined, { error: (iss) => durationProblem(String(iss.input)), abort: true })
+    .refine((v) => parseDurationMs(v)! <= activeLimits()[key], { error: () => limitMessage(key, activeLimits()) });
+}
+
+/** A duration of the load shape (durations, offsets, graceful stops, think times): at most limits.max_duration. */
+export const duration = boundedDuration('max_duration');
+/** A request timeout or a max_duration check: at most limits.max_timeout. */
+export const timeout = boundedDuration('max_timeout');
+
 
 /** A size (`1MiB`, `512KB`, or a whole number of bytes). */
 export const size = z
   .union([z.string(), z.number()], { error: 'must be a size like 1MiB, 512KB or a number of bytes' })
-  .refine((v) => parseSizeBytes(v) !== undefined, { error: 'must be a size like 1MiB, 512KB or a whole number of bytes (units: B, KB, KiB, MB, MiB, GB, GiB)' });
+  .refine((v) => parseSizeBytes(v) !== undefined, { error: 'must be a size like 1MiB, 512KB or a whole number of bytes (units: B, KB, KiB, MB, MiB, GB, GiB)', abort: true });
 
 const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' });
 const headers = z.record(z.string(), scalar, { error: 'must be a map of header names to values' });
@@ -61,7 +71,7 @@ export const checks = z.strictObject(
     body_matches: z.string({ error: 'must be a regular expression string' }).optional(),
     json: z.record(z.string(), z.unknown(), { error: 'must be a map of JSONPaths to values or comparisons, e.g. {"$.items.length": {gt: 0}}' }).optional(),
     header: z.record(z.string(), z.string({ error: 'must be a string' }), { error: 'must be a map of header names to expected values' }).optional(),
-    max_duration: duration.optional(),
+    max_duration: timeout.optional(),
   },
   { error: 'must be a map of checks (status, body_contains, body_matches, json, header, max_duration)' },
 );
@@ -70,7 +80,7 @@ export const requestStep = z.strictObject({
   name: z.string({ error: 'must be a string (a step name)' }).min(1, 'must not be empty'),
   method: z.string({ error: `must be one of ${METHODS.join(', ')}` }).optional(),
   url: z.string({ error: 'must be a URL string' }).min(1, 'must not be empty'),
-  timeout: duration.optional(),
+  timeout: timeout.optional(),
   headers: headers.optional(),
   query: z.record(z.string(), scalar, { error: 'must be a map of query parameter names to values' }).optional(),
   body: z.string({ error: 'must be a string (use json: for structured bodies)' }).optional(),
@@ -85,34 +95,43 @@ export const requestStep = z.strictObject({
 
 export const groupStep = z.strictObject({
   group: z.string({ error: 'must be a string (the group name)' }).min(1, 'must not be empty'),
-  repeat: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer').optional(),
+  repeat: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer').max(FIXED.repeat, `must be at most ${formatLimit('count', FIXED.repeat)}`).optional(),
   probability: z.number({ error: 'must be a number from 0 to 1' }).min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1').optional(),
   steps: z.array(z.unknown(), { error: 'must be a list of steps' }).min(1, 'must list at least one step'),
 });
 
+/** A count bounded by limit `key` (VUs: the per-scenario peak is checked again after resolution, see profiles.ts). */
+const limited = (schema: z.ZodNumber, key: LimitKey) => schema.refine((v) => v <= activeLimits()[key], { error: () => limitMessage(key, activeLimits()) });
 const posInt = z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer');
 const nonNegInt = z.number({ error: 'must be a whole number ≥ 0' }).int('must be a whole number ≥ 0').nonnegative('must be a whole number ≥ 0');
-const rate = z.number({ error: 'must be a number > 0' }).positive('must be a number > 0');
-const stage = z.strictObject({ duration, target: z.number({ error: 'must be a number ≥ 0' }).nonnegative('must be a number ≥ 0') }, { error: 'must be a map {duration, target}' });
-const stages = z.array(stage, { error: 'must be a list of {duration, target}' }).min(1, 'must list at least one stage');
+const vus = limited(posInt, 'max_vus');
+const vus0 = limited(nonNegInt, 'max_vus');
+const iterations = posInt.max(FIXED.iterations, `must be at most ${formatLimit('count', FIXED.iterations)}`);
+// Rates and stage targets are bounded after time_unit is applied (profiles.ts); here they only have to be finite.
+const rate = z.number({ error: 'must be a number > 0' }).positive('must be a number > 0').max(LIMITS.max_rate.ceiling * 1000, 'is too large to be a rate');
+const stage = z.strictObject({ duration, target: z.number({ error: 'must be a number ≥ 0' }).nonnegative('must be a number ≥ 0').max(LIMITS.max_rate.ceiling * 1000, 'is too large to be a target') }, { error: 'must be a map {duration, target}' });
+const stages = z
+  .array(stage, { error: 'must be a list of {duration, target}' })
+  .min(1, 'must list at least one stage')
+  .refine((l) => l.length <= activeLimits().max_stages, { error: () => limitMessage('max_stages', activeLimits()) });
 
 /** Profiles by type (k6's executors under the seed's names). */
 export const PROFILES = {
-  constant: z.strictObject({ type: z.literal('constant'), vus: posInt }),
-  ramp_up: z.strictObject({ type: z.literal('ramp_up'), start_vus: nonNegInt, end_vus: posInt }),
-  ramp_down: z.strictObject({ type: z.literal('ramp_down'), start_vus: posInt, end_vus: nonNegInt }),
-  step: z.strictObject({ type: z.literal('step'), start_vus: posInt, step_vus: posInt, step_duration: duration }),
-  spike: z.strictObject({ type: z.literal('spike'), base_vus: nonNegInt, spike_vus: posInt, spike_at: duration, spike_duration: duration }),
-  stages: z.strictObject({ type: z.literal('stages'), start_vus: nonNegInt.optional(), stages }),
-  iterations: z.strictObject({ type: z.literal('iterations'), vus: posInt, iterations: posInt.optional(), per_vu_iterations: posInt.optional(), max_duration: duration.optional() }),
-  constant_rate: z.strictObject({ type: z.literal('constant_rate'), rate, time_unit: duration.optional(), pre_allocated_vus: posInt.optional(), max_vus: posInt.optional() }),
+  constant: z.strictObject({ type: z.literal('constant'), vus: vus }),
+  ramp_up: z.strictObject({ type: z.literal('ramp_up'), start_vus: vus0, end_vus: vus }),
+  ramp_down: z.strictObject({ type: z.literal('ramp_down'), start_vus: vus, end_vus: vus0 }),
+  step: z.strictObject({ type: z.literal('step'), start_vus: vus, step_vus: vus, step_duration: duration }),
+  spike: z.strictObject({ type: z.literal('spike'), base_vus: vus0, spike_vus: vus, spike_at: duration, spike_duration: duration }),
+  stages: z.strictObject({ type: z.literal('stages'), start_vus: vus0.optional(), stages }),
+  iterations: z.strictObject({ type: z.literal('iterations'), vus: vus, iterations: iterations.optional(), per_vu_iterations: iterations.optional(), max_duration: duration.optional() }),
+  constant_rate: z.strictObject({ type: z.literal('constant_rate'), rate, time_unit: duration.optional(), pre_allocated_vus: vus.optional(), max_vus: vus.optional() }),
   ramping_rate: z.strictObject({
     type: z.literal('ramping_rate'),
-    start_rate: z.number({ error: 'must be a number ≥ 0' }).nonnegative('must be a number ≥ 0').optional(),
+    start_rate: z.number({ error: 'must be a number ≥ 0' }).nonnegative('must be a number ≥ 0').max(LIMITS.max_rate.ceiling * 1000, 'is too large to be a rate').optional(),
     time_unit: duration.optional(),
     stages,
-    pre_allocated_vus: posInt.optional(),
-    max_vus: posInt.optional(),
+    pre_allocated_vus: vus.optional(),
+    max_vus: vus.optional(),
   }),
 } as const;
 
@@ -126,7 +145,7 @@ export const scenario = z.strictObject(
     think_time: z.unknown().optional(),
     profile: z.record(z.string(), z.unknown(), { error: 'must be a map with a type, e.g. {type: constant, vus: 10}' }),
     steps: z.array(z.unknown(), { error: 'must be a list of steps' }).min(1, 'must list at least one step'),
-    weight: z.number({ error: 'must be a number > 0' }).positive('must be a number > 0').optional(),
+    weight: z.number({ error: 'must be a number > 0' }).positive('must be a number > 0').max(FIXED.weight, `must be at most ${formatLimit('count', FIXED.weight)}`).optional(),
     cookies: z.enum(['per_vu', 'per_iteration', 'off']).optional(),
     on_check_failure: z.enum(['continue', 'stop_iteration']).optional(),
     data: z.string({ error: 'must be the name of a data source' }).optional(),
@@ -138,15 +157,15 @@ export const plan = z.strictObject({
   name: z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
   target: z.string({ error: 'must be an absolute http(s) URL' }).optional(),
   seed: z.number({ error: 'must be an integer' }).int('must be an integer').optional(),
-  think_time_multiplier: z.number({ error: 'must be a number ≥ 0' }).nonnegative('must be a number ≥ 0').optional(),
+  think_time_multiplier: z.number({ error: 'must be a number ≥ 0' }).nonnegative('must be a number ≥ 0').max(FIXED.thinkTimeMultiplier, `must be at most ${FIXED.thinkTimeMultiplier}`).optional(),
   env: z.array(z.string({ error: 'must be an environment variable name' }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits, _)'), { error: 'must be a list of environment variable names' }).optional(),
-  defaults: z.strictObject({ timeout: duration.optional(), headers: headers.optional(), think_time: z.unknown().optional() }, { error: 'must be a map {timeout, headers, think_time}' }).optional(),
+  defaults: z.strictObject({ timeout: timeout.optional(), headers: headers.optional(), think_time: z.unknown().optional() }, { error: 'must be a map {timeout, headers, think_time}' }).optional(),
   http: z
     .strictObject(
       {
         connections: z.enum(['per_vu', 'shared']).optional(),
-        pool_size: nonNegInt.optional(),
-        max_body: size.optional(),
+        pool_size: nonNegInt.max(FIXED.poolSize, `must be at most ${formatLimit('count', FIXED.poolSize)}`).optional(),
+        max_body: size.refine((v) => parseSizeBytes(v)! <= FIXED.maxBodyBytes, { error: `must be at most ${formatLimit('size', FIXED.maxBodyBytes)} (every in-flight response may keep this much)` }).optional(),
         insecure: z.boolean({ error: 'must be true or false' }).optional(),
       },
       { error: 'must be a map {connections, pool_size, max_body, insecure}' },
@@ -174,6 +193,7 @@ export const plan = z.strictObject({
   teardown: z.array(z.unknown(), { error: 'must be a list of steps' }).optional(),
   scenarios: z.record(z.string(), z.unknown(), { error: 'must be a map of scenario names to scenarios' }).refine((s) => Object.keys(s).length > 0, 'must define at least one scenario'),
   thresholds: z.array(z.unknown(), { error: 'must be a list of thresholds' }).optional(),
+  limits: z.strictObject(Object.fromEntries(Object.keys(LIMITS).map((k) => [k, z.unknown().optional()])), { error: `must be a map of limits (${Object.keys(LIMITS).join(', ')})` }).optional(),
 });
 
 export type RawPlan = z.infer<typeof plan>;

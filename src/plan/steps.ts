@@ -5,6 +5,7 @@
  */
 import type * as z from 'zod';
 import * as S from './schema.js';
+import { limitMessage, type Limits } from './limits.js';
 import { check, fail, show, unknownKey, type Locator, type Path } from './locate.js';
 import { isDynamic, jsonBodyText, templateProblem } from './templates.js';
 import { didYouMean, parseDurationMs } from './units.js';
@@ -25,6 +26,13 @@ export const NAMED_THINK_TIMES: Readonly<Record<(typeof S.THINK_PROFILES)[number
   search: { type: 'normal', meanMs: 3000, stddevMs: 1000 },
   purchase: { type: 'exponential', meanMs: 20000 },
 };
+
+/** Requests one pass over `nodes` makes when every step runs, repeats expanded. */
+export function requestsPerIteration(nodes: readonly StepNode[]): number {
+  let n = 0;
+  for (const s of nodes) n += s.kind === 'request' ? 1 : s.repeat * requestsPerIteration(s.steps);
+  return n;
+}
 
 /** Names templates provide themselves; an extracted variable may not shadow them. */
 const RESERVED_VARS = ['vu', 'iteration', 'env', 'data'];
@@ -49,14 +57,22 @@ export class StepReader {
     private readonly target: string | undefined,
     private readonly defaults: Plan['defaults'],
     private readonly env: readonly string[],
+    private readonly limits: Readonly<Limits>,
   ) {}
+
+  /** Fails at `path` when a think time's ms are over limits.max_duration (a bare string is not zod-checked). */
+  private boundThink(t: ThinkTime, raw: unknown, path: Path): ThinkTime {
+    const longest = t.type === 'fixed' ? t.ms : t.type === 'uniform' ? t.maxMs : t.type === 'normal' ? Math.max(t.meanMs, t.stddevMs) : t.meanMs;
+    if (longest > this.limits.max_duration) fail(this.loc, path, `${limitMessage('max_duration', this.limits)} (got ${show(raw)})`);
+    return t;
+  }
 
   /** Any think-time form (THINK_TIME_HELP) → a distribution in ms. */
   thinkTime(raw: unknown, path: Path): ThinkTime {
     if (typeof raw === 'string') {
       if (raw in NAMED_THINK_TIMES) return NAMED_THINK_TIMES[raw as keyof typeof NAMED_THINK_TIMES];
       const d = parseDurationMs(raw);
-      if (d !== undefined) return { type: 'fixed', ms: d };
+      if (d !== undefined) return this.boundThink({ type: 'fixed', ms: d }, raw, path);
       const guess = /\d/.test(raw) ? undefined : didYouMean(raw, S.THINK_PROFILES);
       return fail(this.loc, path, `${guess ? `unknown think-time profile (did you mean '${guess}'?); ` : ''}must be ${S.THINK_TIME_HELP} (got ${show(raw)})`);
     }
@@ -203,7 +219,11 @@ export class StepReader {
     if ('group' in item) {
       const g = check(this.loc, S.groupStep, item, p);
       this.claim(g.group, p, scope, 'group');
-      return { kind: 'group', name: g.group, repeat: g.repeat ?? 1, probability: g.probability ?? 1, steps: this.steps(g.steps, [...p, 'steps'], scope) };
+      const group: StepNode = { kind: 'group', name: g.group, repeat: g.repeat ?? 1, probability: g.probability ?? 1, steps: this.steps(g.steps, [...p, 'steps'], scope) };
+      // Nested repeats multiply: 1000 × 1000 × 1000 would be an iteration that never ends.
+      const n = requestsPerIteration([group]);
+      if (n > this.limits.max_iteration_steps) fail(this.loc, [...p, 'repeat'], limitMessage('max_iteration_steps', this.limits, `this group makes ${n.toLocaleString('en-US')} requests per iteration, which`));
+      return group;
     }
     const s = check(this.loc, S.requestStep, item, p, (key) => (key === 'repeat' || key === 'steps' ? `'${key}' belongs to a group: {group: name, repeat: 3, steps: [...]}` : undefined));
     this.claim(s.name, p, scope, 'step');
@@ -214,12 +234,18 @@ export class StepReader {
       fail(this.loc, [...p, 'method'], `must be one of ${S.METHODS.join(', ')}${guess ? ` (did you mean '${guess}'?)` : ''} (got ${show(s.method)})`);
     }
     if (s.body !== undefined && s.json !== undefined) fail(this.loc, [...p, 'json'], 'give either body or json, not both');
+    const headerCount = new Set([...Object.keys(this.defaults.headers), ...Object.keys(s.headers ?? {})].map((k) => k.toLowerCase())).size;
+    if (headerCount > this.limits.max_headers) fail(this.loc, [...p, 'headers'], limitMessage('max_headers', this.limits, `the number of headers (${headerCount}, defaults included)`));
     const headers = this.textMap(s.headers, [...p, 'headers']);
     let body: TemplateText | undefined;
-    if (s.body !== undefined) body = this.template(s.body, [...p, 'body']);
+    if (s.body !== undefined) {
+      this.boundBody(s.body, [...p, 'body']);
+      body = this.template(s.body, [...p, 'body']);
+    }
     if (s.json !== undefined) {
-      this.checkJsonTemplates(s.json, [...p, 'json']);
       const text = jsonBodyText(s.json);
+      this.boundBody(text, [...p, 'json']);
+      this.checkJsonTemplates(s.json, [...p, 'json']);
       body = { raw: text, dynamic: isDynamic(text), json: true };
       const all = { ...this.defaults.headers, ...headers };
       if (!Object.keys(all).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = { raw: 'application/json', dynamic: false };
@@ -247,6 +273,12 @@ export class StepReader {
     if (step.thinkTime === undefined) delete step.thinkTime;
     if (step.checks === undefined) delete step.checks;
     return step;
+  }
+
+  /** Fails when an inline body is over limits.max_inline_body (checked before its templates are parsed). */
+  private boundBody(text: string, path: Path): void {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > this.limits.max_inline_body) fail(this.loc, path, limitMessage('max_inline_body', this.limits, `this body (${bytes.toLocaleString('en-US')} bytes)`));
   }
 
   /** Template-checks every string inside a `json:` value at its own node. */

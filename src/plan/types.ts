@@ -5,6 +5,8 @@
  * them refers to YAML. Units are in the names (DESIGN.md, CONVENTIONS.md rule 5).
  */
 
+import type { Limits } from './limits.js';
+
 /** HTTP methods a step may use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS';
 
@@ -213,4 +215,6 @@ export interface Plan {
   teardown: StepNode[];
   scenarios: Scenario[];
   thresholds: Threshold[];
+  /** Set only when the plan's `limits:` raises a limit (so other plans keep their hash); see limits.ts. */
+  limits?: Limits;
 }

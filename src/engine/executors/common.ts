@@ -3,6 +3,7 @@
  * stop protocol (stop starting work → wait `graceful_stop` → cut in-flight requests),
  * and the active-VU count.
  */
+import { setLongTimeout, type LongTimer } from '../long-timer.js';
 import type { ShardMap } from '../shard.js';
 import { VirtualUser, type ScenarioRuntime } from '../vu.js';
 import type { Rng } from '../journey/random.js';
@@ -62,12 +63,12 @@ export class ExecutorBase {
     if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
-        clearTimeout(t);
+        t.clear();
         const i = this.stopWaiters.indexOf(done);
         if (i >= 0) this.stopWaiters.splice(i, 1);
         resolve();
       };
-      const t = setTimeout(done, Math.max(0, ms));
+      const t = setLongTimeout(done, ms);
       this.stopWaiters.push(done);
     });
   }
@@ -95,10 +96,10 @@ export class ExecutorBase {
     for (const vu of this.vus) vu.stopRequested = true;
     this.rt.sleeper.close();
     if (this.loops.size) {
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((r) => (timer = setTimeout(r, this.rt.scenario.gracefulStopMs)));
+      let timer: LongTimer | undefined;
+      const grace = new Promise<void>((r) => (timer = setLongTimeout(r, this.rt.scenario.gracefulStopMs)));
       await Promise.race([Promise.allSettled([...this.loops]), grace]);
-      clearTimeout(timer);
+      timer?.clear();
       if (this.loops.size) {
         for (const vu of this.vus) vu.interrupt();
         this.rt.sleeper.wakeAll();
