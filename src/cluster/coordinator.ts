@@ -126,7 +126,7 @@ class Coordinator {
   private weights: number[] = [];
   private startAtMs = 0;
   private nextEmitSeq = 0;
-  private aborted?: { reason: string; bySignal: boolean };
+  private aborted?: { reason: string; bySignal: boolean; planError?: boolean };
   private deadlineMs = Infinity;
   private wake: () => void = () => undefined;
   private readonly minWorkers: number;
@@ -187,6 +187,8 @@ class Coordinator {
           w.result = msg;
           if (w.status === 'lost') w.notes.push('final result arrived after the worker was declared lost');
           w.status = 'finished';
+          // A worker whose plan cannot work (a step that never builds) stops the whole run: exit 2.
+          if (msg.aborted?.planError) this.abort(`worker ${w.id}: ${msg.aborted.reason}`, false, true);
           if (msg.snapshots > w.seqs.size) w.notes.push(`${msg.snapshots - w.seqs.size} of ${msg.snapshots} snapshots never arrived; the run totals lack them (requests: ${w.snapshotCounters.requests} received of ${msg.metrics.total.counters.requests})`);
           else if (msg.metrics.total.counters.requests !== w.snapshotCounters.requests) w.notes.push(`its snapshots count ${w.snapshotCounters.requests} requests, its result ${msg.metrics.total.counters.requests}; the run totals count the snapshots`);
           this.wake();
@@ -336,9 +338,9 @@ class Coordinator {
     this.abort(`threshold crossed: ${names}`, false);
   }
 
-  private abort(reason: string, bySignal: boolean): void {
+  private abort(reason: string, bySignal: boolean, planError = false): void {
     if (this.aborted) return;
-    this.aborted = { reason, bySignal };
+    this.aborted = { reason, bySignal, ...(planError ? { planError } : {}) };
     this.opts.transport.broadcast({ v: 1, type: 'abort', reason });
     this.event('abort', `abort sent to every worker: ${reason}`);
     const graceMs = Math.max(0, ...this.opts.plan.scenarios.map((s) => s.gracefulStopMs));
@@ -467,6 +469,9 @@ class Coordinator {
         clockOffsetMs: w.offsetMs,
       });
     }
+    // No worker finished: whatever the thresholds say, nothing was measured to the end (issue 16:
+    // a stuck, lost worker must never read as PASSED with 0 requests).
+    const aborted = this.aborted ?? (this.participants.every((w) => !w.result) ? { reason: `no worker finished its shard (${this.participants.map((w) => `${w.id}: ${w.status}`).join(', ')})`, bySignal: false } : undefined);
     const skews = this.participants.map((w) => startSkewMs(w, this.startAtMs)).filter((s): s is number => s !== null);
     const workerEvents = this.participants.flatMap((w) => w.result?.events ?? []);
     const metrics: RunMetrics = this.acc.total();
@@ -478,7 +483,7 @@ class Coordinator {
       endedAtMs,
       events: [...this.events, ...workerEvents].sort((a, b) => a.atMs - b.atMs),
       workers: rows,
-      aborted: this.aborted,
+      aborted,
       runId: this.opts.runId,
       startSkewMs: percentileAbs(skews, 100),
     });

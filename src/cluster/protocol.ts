@@ -120,7 +120,7 @@ const result = z.object({
   endedAtMs: epochMs,
   /** Snapshots the worker produced (seq 0..snapshots-1), so the coordinator can tell whether any is missing. */
   snapshots: z.number().int().nonnegative(),
-  aborted: z.object({ reason: z.string(), bySignal: z.boolean() }).optional(),
+  aborted: z.object({ reason: z.string(), bySignal: z.boolean(), planError: z.boolean().optional() }).optional(),
 });
 const failed = z.object({ v, type: z.literal('failed'), workerId, code: z.string(), message: z.string() });
 

@@ -118,11 +118,13 @@ class EngineRun {
   }
 
   private bySignal = false;
+  private planError = false;
 
-  private abort(reason: string, bySignal: boolean): void {
+  private abort(reason: string, bySignal: boolean, planError = false): void {
     if (this.aborted) return;
     this.aborted = true;
     this.bySignal = bySignal;
+    this.planError = planError;
     this.abortReason = reason;
     this.event('abort', reason);
     for (const e of this.executors) e.stop();
@@ -223,6 +225,7 @@ class EngineRun {
       destroyClient: (c) => this.vuClients.destroy(c),
       stopping: () => this.aborted,
       notice: (m) => this.notice(m),
+      fatal: (m) => this.abort(m, false, true),
     };
   }
 
@@ -306,7 +309,7 @@ class EngineRun {
       metrics,
       intervals: this.intervals,
       events: this.events,
-      aborted: this.aborted ? { reason: this.abortReason ?? 'aborted', bySignal: this.bySignal } : undefined,
+      aborted: this.aborted ? { reason: this.abortReason ?? 'aborted', bySignal: this.bySignal, ...(this.planError ? { planError: true } : {}) } : undefined,
     };
   }
 }

@@ -59,8 +59,11 @@ export interface EngineResult {
   /** Every interval snapshot, in order (also delivered through `onSnapshot`). */
   intervals: Snapshot[];
   events: RunEvent[];
-  /** Set when the run was stopped early: by a signal, or by abort() (e.g. abort_on_fail). */
-  aborted?: { reason: string; bySignal: boolean };
+  /**
+   * Set when the run was stopped early: by a signal, by abort() (e.g. abort_on_fail), or
+   * because a step failed the same client-side way on every try (`planError`: exit 2).
+   */
+  aborted?: { reason: string; bySignal: boolean; planError?: boolean };
 }
 
 /** A run in progress. */

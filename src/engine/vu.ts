@@ -46,7 +46,16 @@ export interface ScenarioRuntime {
   stopping: () => boolean;
   /** Reports a runtime condition once per message (e.g. unique data exhausted). */
   notice: (message: string) => void;
+  /** Stops the run as a plan error (exit 2): a step can never be sent. */
+  fatal: (message: string) => void;
 }
+
+/**
+ * A step whose request cannot even be built (unset env var, unknown variable, bad
+ * partial) this many times in a row, with the same message, will never work: the run
+ * stops as a plan error instead of counting client errors until its end (issue 16).
+ */
+export const REPEATED_CLIENT_FAILURES = 20;
 
 const MAX_REDIRECTS = 10;
 
@@ -101,6 +110,9 @@ export class VirtualUser implements InFlightSlot {
   /** Set to make the VU leave after its current iteration. */
   stopRequested = false;
   iterations = 0;
+  /** Consecutive build failures (same message) and that message. */
+  private buildFailures = 0;
+  private buildFailure: string | undefined;
 
   constructor(id: number, rt: ScenarioRuntime, rng: Rng) {
     this.id = id;
@@ -205,9 +217,14 @@ export class VirtualUser implements InFlightSlot {
       body = s.body?.(ctx);
     } catch (err) {
       // A template or URL that fails at run time is the user's error, counted per step.
-      rt.recorder.request(key, { latencyUs: 0, serviceUs: 0, ttfbUs: 0, status: 0, errorClass: 'client', bytesIn: 0, bytesOut: 0, message: `${where}: ${(err as Error).message}` });
+      const message = `${where}: ${(err as Error).message}`;
+      rt.recorder.request(key, { latencyUs: 0, serviceUs: 0, ttfbUs: 0, status: 0, errorClass: 'client', bytesIn: 0, bytesOut: 0, message });
+      this.buildFailures = message === this.buildFailure ? this.buildFailures + 1 : 1;
+      this.buildFailure = message;
+      if (this.buildFailures >= REPEATED_CLIENT_FAILURES) rt.fatal(`${message} (failed ${this.buildFailures} times in a row before sending; the plan cannot work)`);
       return 'done';
     }
+    if (this.buildFailures !== 0) this.buildFailures = 0;
     let method = s.method;
     let out: HttpOutcome | undefined;
     // Only the iteration's first request is measured from the scheduled start.

@@ -11,7 +11,7 @@ import { PlanError } from '../errors.js';
 import { DEFAULT_LIMITS, limitMessage, parseLimit, withLimits, type LimitKey, type Limits } from './limits.js';
 import { check, fail, show, type Locator, type Path } from './locate.js';
 import { resolveProfile } from './profiles.js';
-import { newStepScope, requestsPerIteration, StepReader, type StepScope } from './steps.js';
+import { extractedNames, newStepScope, requestsPerIteration, StepReader, type StepScope } from './steps.js';
 import { didYouMean, parseDurationMs, parseSizeBytes } from './units.js';
 import type { DataSource, Plan, Scenario, Threshold } from './types.js';
 import type * as z from 'zod';
@@ -77,6 +77,13 @@ function readData(loc: Locator, raw: S.RawPlan['data'], baseDir: string, limits:
     if (rows.length === 0) fail(loc, p, `data file ${show(d.file)} has no rows${/\.json$/i.test(file) ? '' : ' (a CSV needs a header row and at least one data row)'}`);
     out[name] = { name, file: d.file, order: d.order ?? 'sequential', rows };
   }
+  return out;
+}
+
+/** Every column of a data source's rows (JSON rows may differ in their keys). */
+function dataColumns(d: DataSource): Set<string> {
+  const out = new Set<string>();
+  for (const row of d.rows) for (const k of Object.keys(row)) out.add(k);
   return out;
 }
 
@@ -192,8 +199,13 @@ function resolveWithin(loc: Locator, raw: object, file: string, opts: ResolveOpt
     const v = opts.env[n];
     if (v !== undefined) envValues[n] = v;
   }
-  // Defaults first: steps read them (timeout, Content-Type already set).
-  const bootstrap = new StepReader(loc, target, { timeoutMs: PLAN_DEFAULTS.timeoutMs, headers: {} }, env, limits);
+  const data = readData(loc, r.data, opts.baseDir, limits);
+  // Defaults first: steps read them (timeout, Content-Type already set). Their templates
+  // run in every scenario, so they may read any variable or column some scenario has.
+  const anyVars = extractedNames(r.setup);
+  for (const sc of Object.values(r.scenarios)) extractedNames((sc as { steps?: unknown })?.steps, anyVars);
+  const anyColumns = Object.keys(data).length ? new Set(Object.values(data).flatMap((d) => [...dataColumns(d)])) : undefined;
+  const bootstrap = new StepReader(loc, target, { timeoutMs: PLAN_DEFAULTS.timeoutMs, headers: {} }, env, limits).withNames({ vars: anyVars, dataColumns: anyColumns });
   const defaults: Plan['defaults'] = {
     timeoutMs: r.defaults?.timeout !== undefined ? ms(r.defaults.timeout) : PLAN_DEFAULTS.timeoutMs,
     headers: bootstrap.textMap(r.defaults?.headers, ['defaults', 'headers']),
@@ -201,16 +213,18 @@ function resolveWithin(loc: Locator, raw: object, file: string, opts: ResolveOpt
   if (defaults.timeoutMs <= 0) fail(loc, ['defaults', 'timeout'], `must be longer than 0s (got ${show(r.defaults?.timeout)})`);
   if (r.defaults?.think_time !== undefined) defaults.thinkTime = bootstrap.thinkTime(r.defaults.think_time, ['defaults', 'think_time']);
   const reader = new StepReader(loc, target, defaults, env, limits);
-  const data = readData(loc, r.data, opts.baseDir, limits);
 
   // In file order (setup usually comes before scenarios), so the first error is the first in the file.
-  const setup = reader.steps(r.setup ?? [], ['setup'], newStepScope());
+  const setupVars = extractedNames(r.setup);
+  const setup = reader.withNames({ vars: setupVars }).steps(r.setup ?? [], ['setup'], newStepScope());
   const scopes = new Map<string, StepScope>();
   const scenarios: Scenario[] = Object.entries(r.scenarios).map(([name, rawScenario]) => {
     const path: Path = ['scenarios', name];
     const sc = check(loc, S.scenario, rawScenario, path, scenarioKeyHint);
     const { executor, durationMs } = resolveProfile(loc, sc.profile, sc.duration, path, limits);
     const scope = newStepScope();
+    const source = sc.data !== undefined ? data[sc.data] : undefined;
+    reader.withNames({ vars: extractedNames(sc.steps, new Set(setupVars)), dataColumns: source ? dataColumns(source) : undefined });
     const steps = reader.steps(sc.steps, [...path, 'steps'], scope);
     const perIteration = requestsPerIteration(steps);
     if (perIteration > limits.max_iteration_steps) fail(loc, [...path, 'steps'], limitMessage('max_iteration_steps', limits, `one iteration makes ${perIteration.toLocaleString('en-US')} requests, which`));
@@ -256,7 +270,7 @@ function resolveWithin(loc: Locator, raw: object, file: string, opts: ResolveOpt
     },
     data,
     setup,
-    teardown: reader.steps(r.teardown ?? [], ['teardown'], newStepScope()),
+    teardown: reader.withNames({ vars: extractedNames(r.teardown, new Set(setupVars)) }).steps(r.teardown ?? [], ['teardown'], newStepScope()),
     scenarios,
     thresholds: (r.thresholds ?? []).map((t, i) => readThreshold(loc, t, ['thresholds', i], scopes)),
   };

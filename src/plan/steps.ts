@@ -7,7 +7,7 @@ import type * as z from 'zod';
 import * as S from './schema.js';
 import { limitMessage, type Limits } from './limits.js';
 import { check, fail, show, unknownKey, type Locator, type Path } from './locate.js';
-import { isDynamic, jsonBodyText, templateProblem } from './templates.js';
+import { isDynamic, jsonBodyText, templateProblem, type TemplateNames } from './templates.js';
 import { didYouMean, parseDurationMs } from './units.js';
 import type { Checks, Extractor, HttpMethod, JsonCheck, Plan, Step, StepNode, TemplateText, ThinkTime } from './types.js';
 
@@ -37,6 +37,22 @@ export function requestsPerIteration(nodes: readonly StepNode[]): number {
 /** Names templates provide themselves; an extracted variable may not shadow them. */
 const RESERVED_VARS = ['vu', 'iteration', 'env', 'data'];
 
+/**
+ * Every extractor name in raw (unvalidated) steps, groups included: the variables
+ * templates of these steps may read (read before the steps, so a step may use a
+ * variable a later step extracts on the previous iteration).
+ */
+export function extractedNames(raw: unknown, out = new Set<string>(RESERVED_VARS)): Set<string> {
+  if (!Array.isArray(raw)) return out;
+  for (const item of raw) {
+    if (item === null || typeof item !== 'object') continue;
+    const o = item as { extract?: unknown; steps?: unknown };
+    if (o.extract !== null && typeof o.extract === 'object') for (const k of Object.keys(o.extract)) out.add(k);
+    extractedNames(o.steps, out);
+  }
+  return out;
+}
+
 /** Per-scenario bookkeeping while steps are read. */
 export interface StepScope {
   /** Every step and group name seen so far → the line it was defined on. */
@@ -65,6 +81,15 @@ export class StepReader {
     const longest = t.type === 'fixed' ? t.ms : t.type === 'uniform' ? t.maxMs : t.type === 'normal' ? Math.max(t.meanMs, t.stddevMs) : t.meanMs;
     if (longest > this.limits.max_duration) fail(this.loc, path, `${limitMessage('max_duration', this.limits)} (got ${show(raw)})`);
     return t;
+  }
+
+  /** Names templates may read from here on (undefined: variables are not checked). */
+  private names: TemplateNames | undefined;
+
+  /** Sets the names the next steps' templates may read (per scenario). */
+  withNames(names: TemplateNames | undefined): this {
+    this.names = names;
+    return this;
   }
 
   /** Any think-time form (THINK_TIME_HELP) → a distribution in ms. */
@@ -103,7 +128,7 @@ export class StepReader {
 
   /** Request text; `{{ }}` is syntax-checked here so a bad template never reaches a run. */
   template(text: string, path: Path): TemplateText {
-    const problem = templateProblem(text, this.env);
+    const problem = templateProblem(text, this.env, this.names);
     if (problem) fail(this.loc, path, `${problem} (in ${show(text)})`);
     return { raw: text, dynamic: isDynamic(text) };
   }

@@ -51,10 +51,42 @@ function parseProblem(err: unknown, text: string): string {
 }
 
 /**
- * Checks template text. Returns what is wrong (without location), or undefined when the
- * text is fine. `env` is the plan's allow-list.
+ * What a template may read besides `env.*`, all known at plan load (issue 16: a name
+ * unknown here renders as '' at run time, so the request fails on every iteration).
  */
-export function templateProblem(text: string, env: readonly string[]): string | undefined {
+export interface TemplateNames {
+  /** Top-level variables: extracted names (setup's and the scenario's) and the reserved ones. */
+  vars: ReadonlySet<string>;
+  /** Columns of the scenario's data rows; undefined when the scenario binds no data. */
+  dataColumns?: ReadonlySet<string>;
+}
+
+/** Block helpers that change the context: paths inside them are relative to an item. */
+const SCOPING_HELPERS = new Set(['each', 'with']);
+
+const listed = (names: Iterable<string>): string => [...names].join(', ') || 'none';
+
+/** What is wrong with a variable path (`token`, `data.user`), given the known names. */
+function variableProblem(parts: string[], names: TemplateNames): string | undefined {
+  const [head, field] = parts;
+  if (head === 'data') {
+    if (!names.dataColumns) return `template reads data.${field ?? ''} but this scenario has no data: source`;
+    if (field !== undefined && !names.dataColumns.has(field)) {
+      const guess = didYouMean(field, names.dataColumns);
+      return `template reads data.${field} but the data rows have no column '${field}'${guess ? ` (did you mean '${guess}'?)` : ''}; columns: ${listed(names.dataColumns)}`;
+    }
+    return undefined;
+  }
+  if (names.vars.has(head) || ALL_HELPERS.has(head)) return undefined;
+  const guess = didYouMean(head, names.vars);
+  return `template reads '${head}', which no extractor, setup step or data source defines${guess ? ` (did you mean '${guess}'?)` : ''}; known variables: ${listed(names.vars)}`;
+}
+
+/**
+ * Checks template text. Returns what is wrong (without location), or undefined when the
+ * text is fine. `env` is the plan's allow-list; with `names`, variables are checked too.
+ */
+export function templateProblem(text: string, env: readonly string[], names?: TemplateNames): string | undefined {
   if (!isDynamic(text)) return undefined;
   let ast: HbNode;
   try {
@@ -63,14 +95,29 @@ export function templateProblem(text: string, env: readonly string[]): string | 
     return `template syntax error: ${parseProblem(err, text)}`;
   }
   let problem: string | undefined;
+  /** Inside {{#each}} / {{#with}}: paths are relative to an item, not checkable here. */
+  let scoped = 0;
   const visit = (n: HbNode | undefined): void => {
     if (!n || problem) return;
+    if (n.type === 'PartialStatement' || n.type === 'PartialBlockStatement') {
+      problem = 'template uses a partial ({{> name}}), but plans have no partials; write the text out';
+      return;
+    }
+    if (n.type === 'Decorator' || n.type === 'DecoratorBlock') {
+      problem = 'template uses a decorator ({{* name}}), which plans do not support';
+      return;
+    }
     if (n.type === 'PathExpression' && !n.data && n.parts?.[0] === 'env') {
       const name = n.parts[1];
       if (name === undefined) problem = 'template reads env without a name; write env.NAME';
       else if (!env.includes(name)) {
         problem = `template reads env.${name} but ${name} is not in the plan's env: allow-list (${env.length ? `listed: ${env.join(', ')}` : "add env: [" + name + "] to the plan"})`;
       }
+      return;
+    }
+    if (n.type === 'PathExpression') {
+      const depth = (n as { depth?: number }).depth ?? 0;
+      if (names && !scoped && !n.data && depth === 0 && n.parts?.length && !/^this\b/.test(n.original ?? '')) problem = variableProblem(n.parts, names);
       return;
     }
     const calls = (n.type === 'MustacheStatement' || n.type === 'SubExpression' || n.type === 'BlockStatement') && n.path?.type === 'PathExpression';
@@ -85,7 +132,10 @@ export function templateProblem(text: string, env: readonly string[]): string | 
     for (const p of n.params ?? []) visit(p);
     for (const p of n.hash?.pairs ?? []) visit(p.value);
     for (const c of n.body ?? []) visit(c);
+    const scopes = n.type === 'BlockStatement' && SCOPING_HELPERS.has(n.path?.original ?? '');
+    if (scopes) scoped++;
     for (const c of n.program?.body ?? []) visit(c);
+    if (scopes) scoped--;
     for (const c of n.inverse?.body ?? []) visit(c);
   };
   visit(ast);

@@ -27,7 +27,7 @@ export interface BuildResultInput {
   endedAtMs: number;
   events: RunEvent[];
   workers?: WorkerResult[];
-  aborted?: { reason: string; bySignal: boolean };
+  aborted?: { reason: string; bySignal: boolean; planError?: boolean };
   runId?: string;
   git?: Result['run']['git'];
   toolVersion?: string;
@@ -86,7 +86,9 @@ export function timePoint(m: MetricSetWire | undefined, snap: Snapshot, startAtM
 }
 
 /** Status and exit code of a run from its thresholds and how it ended. */
-export function verdict(thresholdsFailed: boolean, aborted?: { bySignal: boolean }, failOnSaturation = false): { status: Result['run']['status']; exit_code: number } {
+export function verdict(thresholdsFailed: boolean, aborted?: { bySignal: boolean; planError?: boolean }, failOnSaturation = false): { status: Result['run']['status']; exit_code: number } {
+  // A plan that cannot work is the user's error (exit 2), whatever the thresholds say.
+  if (aborted?.planError) return { status: 'error', exit_code: ExitCode.usage };
   if (aborted?.bySignal) return { status: 'aborted', exit_code: ExitCode.aborted };
   // The user asked not to trust a saturated run: its threshold verdict is the generator's too.
   if (failOnSaturation) return { status: 'failed', exit_code: ExitCode.generatorSaturated };

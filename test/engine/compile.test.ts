@@ -12,7 +12,7 @@ scenarios:
     duration: 1s
     profile: { type: constant, vus: 1 }
     steps:
-      - { name: a, method: GET, url: "{{ p }}" }
+      - { name: a, method: GET, url: "{{ p }}", extract: { p: { header: x } } }
 `);
 
 test('rendered URLs: fast path and URL resolution give the same target', () => {

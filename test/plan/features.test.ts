@@ -228,9 +228,9 @@ test('URLs: templated bases are allowed, relative templated URLs still need a ta
   const one = (url: string, target = '') =>
     loadPlan(`${target}env: [BASE]\nscenarios:\n  s:\n    duration: 1s\n    profile: { type: constant, vus: 1 }\n    steps: [{ name: a, url: "${url}" }]\n`, 'u.yaml');
   assert.equal((one('{{env.BASE}}/api').scenarios[0].steps[0] as Step).url.dynamic, true);
-  assert.equal((one('http://h:1/{{id}}').scenarios[0].steps[0] as Step).url.raw, 'http://h:1/{{id}}');
-  assert.throws(() => one('/users/{{id}}'), /url: is relative but the plan has no target/);
-  assert.throws(() => one('ftp://h/{{id}}'), /must be an http or https URL/);
+  assert.equal((one('http://h:1/{{vu.id}}').scenarios[0].steps[0] as Step).url.raw, 'http://h:1/{{vu.id}}');
+  assert.throws(() => one('/users/{{vu.id}}'), /url: is relative but the plan has no target/);
+  assert.throws(() => one('ftp://h/{{vu.id}}'), /must be an http or https URL/);
   assert.throws(() => one('localhost:8080/x'), /must be an http or https URL \(got 'localhost:8080\/x'; add http:\/\/ in front\)/);
   assert.throws(() => one('http://'), /is not a valid URL \(got 'http:\/\/'\)/);
   assert.equal((one('/users', 'target: https://api.test\n').scenarios[0].steps[0] as Step).url.raw, '/users');
@@ -250,7 +250,7 @@ test('templates: errors at the node of the bad text, env names checked against t
   assert.throws(() => loadPlan(step('        body: "{{#if x}}open"\n'), 't.yaml'), /t\.yaml:10:15: scenarios\.s\.steps\[0\]\.body: template syntax error: /);
   assert.throws(() => loadPlan(step('        json: { a: [1, { b: "{{ }}" }] }\n'), 't.yaml'), /t\.yaml:10:29: scenarios\.s\.steps\[0\]\.json\.a\[1\]\.b: template syntax error/);
   assert.throws(() => loadPlan(step('        headers: { X: "{{#if x}}y{{/unless}}" }\n'), 't.yaml'), /headers\.X: template syntax error: if doesn't match unless/);
-  assert.doesNotThrow(() => loadPlan(step('        headers: { X: "{{#each items}}{{this}}{{/each}}{{#if ok}}y{{else}}n{{/if}}" }\n'), 't.yaml'));
+  assert.doesNotThrow(() => loadPlan(step('        extract: { items: { json: $.items }, ok: { json: $.ok } }\n        headers: { X: "{{#each items}}{{this}}{{/each}}{{#if ok}}y{{else}}n{{/if}}" }\n'), 't.yaml'));
 });
 
 test('extractor and check refusals not covered by the corpus', () => {

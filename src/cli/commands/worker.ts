@@ -86,7 +86,7 @@ export const command: Command = {
       });
       const c = out.engine.metrics.total.counters;
       io.stdout.write(`worker ${out.workerId}: done — ${c.requests} requests, ${c.errors} errors; clock offset ${out.clock.offsetMs.toFixed(1)} ms\n`);
-      return out.engine.aborted?.bySignal ? ExitCode.aborted : ExitCode.passed;
+      return out.engine.aborted?.planError ? ExitCode.usage : out.engine.aborted?.bySignal ? ExitCode.aborted : ExitCode.passed;
     } finally {
       if (parentPiped) {
         process.stdin.off('end', onParentGone);

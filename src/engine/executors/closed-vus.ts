@@ -11,6 +11,7 @@ import type { ShardMap } from '../shard.js';
 import type { ScenarioRuntime, VirtualUser } from '../vu.js';
 import type { Rng } from '../journey/random.js';
 import { ExecutorBase, type Executor } from './common.js';
+import { loopTurn, yieldToLoop } from '../loop-turn.js';
 
 /** How often the VU target is re-evaluated. */
 const TICK_MS = 50;
@@ -78,9 +79,13 @@ export class ClosedVusExecutor extends ExecutorBase implements Executor {
 
   private async loop(vu: VirtualUser, id: number): Promise<void> {
     await vu.startDelay();
+    let turn = loopTurn();
     try {
       while (!vu.stopRequested && !this.stopped) {
         const end = await vu.iterate(this.nextIterationNumber());
+        // An iteration without I/O never leaves the microtask queue: give timers and signals a turn.
+        if (loopTurn() === turn) await yieldToLoop();
+        turn = loopTurn();
         if (end === 'no_data') {
           this.rt.notice(`scenario '${this.rt.scenario.name}': data '${this.rt.scenario.data}' has no rows left; VUs stop`);
           this.stop();

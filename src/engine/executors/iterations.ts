@@ -9,6 +9,7 @@ import type { ShardMap } from '../shard.js';
 import type { ScenarioRuntime, VirtualUser } from '../vu.js';
 import type { Rng } from '../journey/random.js';
 import { ExecutorBase, type Executor } from './common.js';
+import { loopTurn, yieldToLoop } from '../loop-turn.js';
 
 export class IterationsExecutor extends ExecutorBase implements Executor {
   private claimed = 0;
@@ -42,6 +43,7 @@ export class IterationsExecutor extends ExecutorBase implements Executor {
   private async loop(vu: VirtualUser): Promise<void> {
     await vu.startDelay();
     let done = 0;
+    let turn = loopTurn();
     while (!this.stopped && !vu.stopRequested) {
       let iteration: number;
       if (this.spec.perVu) {
@@ -53,6 +55,9 @@ export class IterationsExecutor extends ExecutorBase implements Executor {
       }
       done++;
       const end = await vu.iterate(iteration);
+      // An iteration without I/O never leaves the microtask queue: give timers and signals a turn.
+      if (loopTurn() === turn) await yieldToLoop();
+      turn = loopTurn();
       if (end === 'no_data') {
         this.rt.notice(`scenario '${this.rt.scenario.name}': data '${this.rt.scenario.data}' has no rows left; VUs stop`);
         this.stop();

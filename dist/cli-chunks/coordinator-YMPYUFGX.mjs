@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{runCoordinator}from"./chunk-DEOYXCHG.mjs";import"./chunk-ULBOCLT3.mjs";import"./chunk-FWWXFTYC.mjs";import"./chunk-WVW7CEBQ.mjs";import"./chunk-O3K5ZT6W.mjs";import"./chunk-WUGK5A23.mjs";import"./chunk-A4ZG5EN3.mjs";import"./chunk-EMRXSLUD.mjs";import"./chunk-5C43CMSX.mjs";import"./chunk-CHI5CAXD.mjs";export{runCoordinator};
