@@ -20,6 +20,11 @@ import type { ShardMap } from './shard.js';
 export const WARMUP_REQUESTS_PER_CONNECTION = 5;
 /** At most this many connections are opened ahead (per process). */
 export const MAX_WARMUP_CONNECTIONS = 4000;
+/**
+ * Only scenarios starting this soon are warmed: a later one's connections would sit
+ * idle (and be closed by many servers' keep-alive timeouts) before it needs them.
+ */
+export const WARM_START_WINDOW_MS = 5000;
 /** Longest warm-up of a run that chooses its own start instant. */
 export const MAX_WARMUP_MS = 3000;
 
@@ -84,6 +89,7 @@ export function warmTargets(plan: Plan, compiled: CompiledNode[][], map: ShardMa
   const out: WarmTarget[] = [];
   let budget = MAX_WARMUP_CONNECTIONS;
   plan.scenarios.forEach((sc, i) => {
+    if (sc.startTimeMs > WARM_START_WINDOW_MS) return;
     const request = warmRequest(compiled[i], timeoutMs);
     const connections = Math.min(budget, initialVus(sc, map));
     if (!request || connections <= 0) return;

@@ -37,6 +37,8 @@ test('per-VU connections: one connection per VU and origin, reused across iterat
       planFrom(`
 name: two-origins
 target: ${a.url}
+# Exact request counts at the target: no warm-up requests (test/engine/open-model-at-speed.test.ts covers those).
+warmup: false
 scenarios:
   s:
     profile: { type: iterations, vus: 3, iterations: 12 }
