@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers.js';
 
@@ -59,6 +59,56 @@ test('SIGTERM to the runner reaches the test file processes in its group', async
     await waitFor(() => !alive(filePid), 'the test file process to end');
     const [code] = await exited;
     assert.notEqual(code, 0, 'the stopped run does not pass');
+  } finally {
+    runner.kill('SIGKILL');
+  }
+});
+
+test('the parallel group runs its files at once, then the serial group alone; the closing counts cover both groups', () => {
+  const order = join(tempDir(), 'order');
+  const fixtures = ['ordered.test.ts', 'ordered-too.test.ts', 'ordered.serial.test.ts'].map((f) => `test/fixtures/runner/${f}`);
+  const r = spawnSync(process.execPath, ['scripts/test.mjs', ...fixtures], {
+    env: { ...ENV, LT_ORDER_FILE: order, TEST_CONCURRENCY: '2' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const events = readFileSync(order, 'utf8').trim().split('\n');
+  const at = (e: string) => events.indexOf(e);
+  // The two parallel files overlap: each starts before the other ends.
+  assert.ok(at('start ordered.test.ts') < at('end ordered-too.test.ts') && at('start ordered-too.test.ts') < at('end ordered.test.ts'), events.join(', '));
+  // The serial file starts after both have ended.
+  assert.equal(at('start ordered.serial.test.ts'), 4, events.join(', '));
+  // One set of closing counts, last, for all three files; then the plain line.
+  assert.equal((r.stdout.match(/^# tests /gm) ?? []).length, 1, r.stdout);
+  assert.match(r.stdout, /^# tests 3\n[^]*^# pass 3\n# fail 0\n[^]*^3 passed, 0 failed, 0 skipped\n$/m);
+});
+
+test('a failure in the parallel group fails the run although the serial group passes', () => {
+  const dir = tempDir();
+  const failing = join(dir, 'fails.test.ts');
+  writeFileSync(failing, "import { test } from 'node:test';\ntest('fails', () => { throw new Error('no'); });\n");
+  const r = spawnSync(process.execPath, ['scripts/test.mjs', failing, 'test/fixtures/runner/ordered.serial.test.ts'], { env: ENV, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /ok 1 - ordered\.serial\.test\.ts runs/, 'the serial group still ran');
+  assert.match(r.stdout, /^1 passed, 1 failed, 0 skipped$/m);
+});
+
+test('SIGTERM during the parallel group: the serial group never starts', async () => {
+  const dir = tempDir();
+  const pidFile = join(dir, 'pid');
+  const order = join(dir, 'order');
+  const runner = spawn(process.execPath, ['scripts/test.mjs', FIXTURE, 'test/fixtures/runner/ordered.serial.test.ts'], {
+    env: { ...ENV, LT_PID_FILE: pidFile, LT_ORDER_FILE: order },
+    stdio: 'ignore',
+  });
+  const exited = once(runner, 'exit');
+  try {
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0, 'the parallel file to start');
+    runner.kill('SIGTERM');
+    const [code] = await exited;
+    assert.notEqual(code, 0);
+    assert.equal(existsSync(order), false, 'the serial file did not run');
   } finally {
     runner.kill('SIGKILL');
   }

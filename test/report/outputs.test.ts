@@ -1,28 +1,37 @@
 /**
  * Issue 6 acceptance 6 and the text outputs: JUnit XML validates against the JUnit
- * schema (xmllint), one test case per threshold with actual vs limit on failure; the
+ * schema (libxml2's validator as WebAssembly, xmllint-wasm: the same check as the
+ * xmllint command, with no system package), one test case per threshold with actual vs limit on failure; the
  * job summary stays under 1 MiB; the PR comment under 65,536 characters.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderJunit, renderMarkdown, renderPrComment, render, templatesDir } from '../../src/report/render.js';
 import { compareResults } from '../../src/report/compare.js';
 import { makePair, makeResult } from '../fixtures/results/make.js';
 import { build } from 'esbuild';
+import { validateXML } from 'xmllint-wasm';
 import { cpSync, mkdirSync } from 'node:fs';
 import { tempDir, ROOT } from '../helpers.js';
 
-test('JUnit XML validates against the JUnit schema; failures carry actual vs limit', () => {
+/** Validates an XML document against the JUnit schema fixture. */
+function validateJunit(xml: string) {
+  const schema = { fileName: 'junit.xsd', contents: readFileSync(join(ROOT, 'test/fixtures/junit/junit.xsd'), 'utf8') };
+  return validateXML({ xml: { fileName: 'junit.xml', contents: xml }, schema });
+}
+
+test('JUnit XML validates against the JUnit schema; failures carry actual vs limit', async () => {
   const r = makeResult({ seed: 'junit', text: { scenarios: ['a&b <c>', 'checkout'], steps: ['x"y', 'search', 'pay'] } });
   r.thresholds.push({ expression: 'error_rate < 0.001 & "more"', metric: 'error_rate', op: '<', limit: 0.001, actual: 0.05, passed: false, abort_on_fail: false });
   const xml = renderJunit(r);
-  const file = join(tempDir(), 'junit.xml');
-  writeFileSync(file, xml);
-  const lint = spawnSync('xmllint', ['--noout', '--schema', join(ROOT, 'test/fixtures/junit/junit.xsd'), file], { encoding: 'utf8' });
-  assert.equal(lint.status, 0, lint.stderr);
+  const lint = await validateJunit(xml);
+  assert.ok(lint.valid, lint.rawOutput);
+  // The validator does reject what the schema forbids: a test case without its name.
+  const unnamed = await validateJunit(xml.replace(/<testcase name="[^"]*"/, '<testcase'));
+  assert.equal(unnamed.valid, false, 'a testcase without name is refused');
+  assert.match(unnamed.errors.map((e) => e.message).join('\n'), /name.*required|required.*name/i);
   assert.equal((xml.match(/<testcase /g) ?? []).length, r.thresholds.length, 'one test case per threshold');
   assert.match(xml, /<failure message="actual 0\.0500 vs limit &lt; 0\.001"/);
   const failed = r.thresholds.filter((t) => !t.passed).length;
