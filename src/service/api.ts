@@ -51,15 +51,16 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function readBody(req: IncomingMessage, max: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) throw new ApiError(413, 'body_too_large', `request body of ${declared} bytes is over the limit of ${max} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > max) throw new ApiError(413, 'body_too_large', `request body is over the limit of ${max} bytes`);
-    chunks.push(chunk as Buffer);
+    // Read (and drop) up to 8× the limit so the client sees the 413 rather than a reset
+    // connection; beyond that the connection is closed after the answer.
+    if (size > max * 8) break;
+    if (size <= max) chunks.push(chunk as Buffer);
   }
+  if (size > max) throw new ApiError(413, 'body_too_large', `request body of ${size > max * 8 ? 'more than ' + max * 8 : size} bytes is over the limit of ${max} bytes`);
   return Buffer.concat(chunks).toString('utf8');
 }
 
