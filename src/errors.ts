@@ -12,6 +12,7 @@ export type LtErrorCode =
   | 'LT_ERR_CLUSTER'
   | 'LT_ERR_ARTIFACT'
   | 'LT_ERR_RESULT_INVALID'
+  | 'LT_ERR_API'
   | 'LT_ERR_INTERNAL';
 
 /** Exit codes, k6-compatible where k6 has one (DESIGN.md "Exit status"). */

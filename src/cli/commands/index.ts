@@ -13,4 +13,9 @@ export const commands: Record<string, () => Promise<Command>> = {
   'demo-target': async () => (await import('./demo-target.js')).command,
   coordinator: async () => (await import('./coordinator.js')).command,
   worker: async () => (await import('./worker.js')).command,
+  serve: async () => (await import('./serve.js')).command,
+  agent: async () => (await import('./agent.js')).command,
+  status: async () => (await import('./status.js')).command,
+  agents: async () => (await import('./status.js')).agentsCommand,
+  runs: async () => (await import('./status.js')).runsCommand,
 };

@@ -19,8 +19,14 @@ const usage = `Usage: loadtest run <plan.yaml> [options]
 Runs the plan and prints live progress and a final table. Exit codes: 0 passed,
 99 thresholds failed, 2 invalid plan or usage, 105 aborted by signal, 1 internal error.
 
+With --controller URL (or LOADTEST_CONTROLLER) the plan runs on that controller's
+agents ('loadtest serve'); --no-stream then prints the run id and exits 0.
+
 Options:
 ${cliHelp()}
+  --controller <url>              Submit to this controller (env LOADTEST_CONTROLLER)
+  --token <token>                 The controller's token (env LOADTEST_TOKEN)
+  --no-stream                     With --controller: print the run id and exit
 `;
 
 /** Runs `plan` per the options and writes the requested outputs. */
@@ -74,9 +80,17 @@ export const command: Command = {
   summary: 'Run a load test plan',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('run', argv, cliParseConfig());
+    const parsed = parseCommandArgs('run', argv, cliParseConfig({ controller: { type: 'string' }, token: { type: 'string' }, 'no-stream': { type: 'boolean' } }));
+    const { controller, token, 'no-stream': noStream, ...values } = parsed.values;
+    const { positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError(`run takes exactly one plan file (got ${positionals.length ? positionals.map((p) => `'${p}'`).join(' ') : 'none'}); see 'loadtest run --help'`);
     const opts = validateOptions(values as Record<string, string | boolean>, 'cli');
+    if (controller || io.env.LOADTEST_CONTROLLER) {
+      const { controllerRef } = await import('../../service/client.js');
+      const { runRemote } = await import('./run-remote.js');
+      return runRemote(positionals[0], opts, controllerRef({ controller, token }, io.env, 'run --controller'), noStream === true, io);
+    }
+    if (noStream) throw new UsageError('--no-stream needs --controller (or LOADTEST_CONTROLLER)');
     const { result, comparison } = await runCommand(positionals[0], opts, io);
     io.stdout.write(finalTable(result));
     // --fail-on-regression turns a passing run with regressions into exit 99.
