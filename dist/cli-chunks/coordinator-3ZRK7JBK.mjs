@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{runCoordinator}from"./chunk-IND6JVMY.mjs";import"./chunk-ULBOCLT3.mjs";import"./chunk-FWWXFTYC.mjs";import"./chunk-W4N6KAKQ.mjs";import"./chunk-WDS3ZNNT.mjs";import"./chunk-OK4M4SD6.mjs";import"./chunk-SDOPWSYR.mjs";import"./chunk-EMRXSLUD.mjs";import"./chunk-JNDT772M.mjs";import"./chunk-CHI5CAXD.mjs";export{runCoordinator};
