@@ -7,6 +7,9 @@
  *              step, alternating → throughput cost in %.
  *  startup     process start → first request at the target, loadtest vs autocannon.
  *  rss         max RSS of 10,000 VUs with 5 s think time.
+ *  open        open-model rate ladder (BENCH_RATES, default 5000,10000,20000,40000/s):
+ *              achieved rate, dropped, lag p99, p99 of second 0 and of the steady
+ *              seconds, event-loop p99, CPU — the generator's own truth at speed.
  *  merge       coordinator CPU per merge interval and memory, 256 workers (bench/coordinator.ts).
  *
  * Usage: npm run bench [-- section…] ; env BENCH_SECONDS (default 10), BENCH_ROUNDS (2).
@@ -123,16 +126,27 @@ async function autocannon(url: string): Promise<Measured> {
   return { rps: j.requests.total / (j.duration || SECONDS), maxRssMb: r.maxRssMb };
 }
 
+/** `wrk -t1 -c50` (Debian's wrk) → req/s. */
+async function wrk(url: string): Promise<number> {
+  const r = await runChild('wrk', ['-t1', '-c50', `-d${SECONDS}s`, url], (SECONDS + 30) * 1000);
+  const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout);
+  return m ? Number(m[1]) : NaN;
+}
+
 async function throughput(url: string): Promise<void> {
   const p = plan('throughput', `name: bench\ntarget: ${url}\nscenarios:\n  hammer:\n    duration: ${SECONDS}s\n    profile: { type: constant, vus: 50 }\n    steps:\n      - { name: root, method: GET, url: / }\n`);
   const lt: number[] = [];
   const ac: number[] = [];
+  const wk: number[] = [];
+  const hasWrk = spawnSync('sh', ['-c', 'command -v wrk']).status === 0;
   for (let r = 0; r < ROUNDS; r++) {
     lt.push((await loadtest(p)).rps);
     ac.push((await autocannon(`${url}/`)).rps);
-    console.log(`  round ${r + 1}: loadtest ${lt[r].toFixed(0)} req/s, autocannon ${ac[r].toFixed(0)} req/s`);
+    if (hasWrk) wk.push(await wrk(`${url}/`));
+    console.log(`  round ${r + 1}: loadtest ${lt[r].toFixed(0)} req/s, autocannon ${ac[r].toFixed(0)} req/s${hasWrk ? `, wrk -t1 ${wk[r].toFixed(0)} req/s` : ''}`);
   }
-  console.log(`throughput (50 connections, ${SECONDS}s, median of ${ROUNDS}): loadtest ${median(lt).toFixed(0)} req/s, autocannon ${median(ac).toFixed(0)} req/s, ratio ${(median(lt) / median(ac)).toFixed(3)}x`);
+  const mm = (xs: number[]) => `min ${Math.min(...xs).toFixed(0)} / median ${median(xs).toFixed(0)} / max ${Math.max(...xs).toFixed(0)}`;
+  console.log(`throughput (50 connections, ${SECONDS}s, ${ROUNDS} alternating rounds): loadtest ${mm(lt)} req/s, autocannon ${mm(ac)} req/s, ratio ${(median(lt) / median(ac)).toFixed(3)}x${hasWrk ? `; wrk -t1 ${mm(wk)} req/s, ratio ${(median(lt) / median(wk)).toFixed(3)}x` : ''}`);
 }
 
 async function journey(url: string): Promise<void> {
@@ -188,6 +202,32 @@ async function startup(): Promise<void> {
   console.log(`startup (spawn → first request, alternating, median of ${runs}): loadtest ${lt.toFixed(0)} ms (min ${Math.min(...lts).toFixed(0)}), autocannon ${ac.toFixed(0)} ms (min ${Math.min(...acs).toFixed(0)}), ratio ${(lt / ac).toFixed(3)}x`);
 }
 
+/** One loadtest run's Result JSON. */
+async function loadtestResult(planPath: string): Promise<{ result: any; maxRssMb: number }> {
+  const out = join(tmp, 'result.json');
+  const r = await runChild(process.execPath, [CLI, 'run', planPath, '--quiet', '--out', out], (SECONDS + 60) * 1000);
+  if (r.code !== 0 && r.code !== 99) throw new Error(`loadtest exited ${r.code}: ${r.stdout.slice(-2000)}`);
+  return { result: JSON.parse(readFileSync(out, 'utf8')), maxRssMb: r.maxRssMb };
+}
+
+async function open(url: string): Promise<void> {
+  const rates = (process.env.BENCH_RATES ?? '5000,10000,20000,40000').split(',').map(Number);
+  const f = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
+  console.log('  rate/s  round  achieved/s  dropped  lag p99  p99 s0  p99 steady  whole p99  loop p99  cpu %');
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const rate of rates) {
+      const p = plan(`open-${rate}`, `name: open\ntarget: ${url}\nscenarios:\n  s:\n    duration: ${SECONDS}s\n    profile: { type: constant_rate, rate: ${rate}, pre_allocated_vus: 200, max_vus: 2000 }\n    steps:\n      - { name: root, method: GET, url: / }\n`);
+      const { result } = await loadtestResult(p);
+      const ts = result.timeseries.filter((x: any) => x.t < SECONDS);
+      const steady = ts.slice(1).map((x: any) => x.p99).sort((a: number, b: number) => a - b);
+      const g = result.generator;
+      console.log(
+        `  ${String(rate).padStart(6)}  ${String(round + 1).padStart(5)}  ${f(result.summary.requests / SECONDS).padStart(10)}  ${String(result.summary.dropped_iterations).padStart(7)}  ${f(result.generator_lag_ms?.p99 ?? 0).padStart(7)}  ${f(ts[0]?.p99 ?? 0).padStart(6)}  ${f(median(steady) ?? 0).padStart(10)}  ${f(result.summary.latency_ms.p99).padStart(9)}  ${f(g?.event_loop_p99_ms ?? 0).padStart(8)}  ${f(g?.cpu_pct_max ?? 0).padStart(5)}`,
+      );
+    }
+  }
+}
+
 async function rss(url: string): Promise<void> {
   const secs = Math.max(SECONDS, 15);
   // Per-VU connections (the default, browser-like: 10,000 sockets) and one shared pool.
@@ -211,6 +251,7 @@ try {
   if (want('journey')) await journey(target.url);
   if (want('startup')) await startup();
   if (want('rss')) await rss(target.url);
+  if (want('open')) await open(target.url);
 } finally {
   target.stop();
 }

@@ -94,7 +94,7 @@ test('the bundle runs a plan with a template and cookies and writes its report, 
   const plan = join(dir, 'plan.yaml');
   const out = join(dir, 'r.json');
   const report = join(dir, 'r.html');
-  writeFileSync(plan, `name: bundle\ntarget: http://127.0.0.1:${(server.address() as { port: number }).port}\nscenarios:\n  s:\n    profile: { type: iterations, vus: 1, iterations: 3 }\n    steps:\n      - { name: root, method: GET, url: \"/?vu={{ vu.id }}&b={{#if vu.id}}y{{/if}}\" }\n`);
+  writeFileSync(plan, `name: bundle\ntarget: http://127.0.0.1:${(server.address() as { port: number }).port}\nwarmup: false\nscenarios:\n  s:\n    profile: { type: iterations, vus: 1, iterations: 3 }\n    steps:\n      - { name: root, method: GET, url: \"/?vu={{ vu.id }}&b={{#if vu.id}}y{{/if}}\" }\n`);
   // Reports, at exit, whether the process ever loaded node:http2.
   const probe = join(dir, 'probe.mjs');
   writeFileSync(probe, "process.on('exit', () => process.stderr.write(`\\nhttp2 loaded: ${process.moduleLoadList.includes('NativeModule http2')}\\n`));\n");
