@@ -89,13 +89,23 @@ export const MIN_INTERVALS = 5;
 /** A p99 of an interval with fewer requests rests on a single request or none. */
 const P99_MIN_REQUESTS = 100;
 
-type Scope = Stats & { timeseries: TimePoint[] };
+/** A scope's figures and series, with the run's saturated interval times (`t`). */
+type Scope = Stats & { timeseries: TimePoint[]; saturated: ReadonlySet<number> };
 type Settings = Required<Omit<CompareOptions, 'baseLabel' | 'confidence'>>;
 
-/** Intervals that count: not the first (warm-up), not the last (partial), with requests. */
-function usable(series: TimePoint[]): TimePoint[] {
+/**
+ * Intervals that count: not the first (warm-up), not the last (partial), with
+ * requests, and not saturated: a saturated interval's latencies include the
+ * generator's own delay (issue 10), so no regression is called from it.
+ */
+function usable(series: TimePoint[], saturated: ReadonlySet<number>): TimePoint[] {
   const trimmed = series.length > 3 ? series.slice(1, -1) : series;
-  return trimmed.filter((p) => p.requests > 0);
+  return trimmed.filter((p) => p.requests > 0 && !saturated.has(p.t));
+}
+
+/** The `t` of a result's saturated intervals (run-level series). */
+function saturatedTimes(r: Result): ReadonlySet<number> {
+  return new Set(r.timeseries.filter((p) => p.generator?.saturated).map((p) => p.t));
 }
 
 function pointOf(s: Stats, metric: CompareMetric): number {
@@ -109,12 +119,13 @@ const isLatency = (m: CompareMetric) => m === 'p50' || m === 'p95' || m === 'p99
 function compareMetric(scope: string, metric: CompareMetric, base: Scope, head: Scope, o: Settings, seed: string): CompareRow {
   const b = pointOf(base, metric);
   const h = pointOf(head, metric);
-  const baseIv = usable(base.timeseries);
-  const headIv = usable(head.timeseries);
+  const baseIv = usable(base.timeseries, base.saturated);
+  const headIv = usable(head.timeseries, head.saturated);
   const kind = metric === 'error_rate' ? 'difference' : 'ratio';
   const row: CompareRow = { scope, metric, base: b, head: h, deltaPct: b !== 0 ? (h - b) / b : null, interval: null, intervalKind: kind, verdict: '~' };
   if (baseIv.length < MIN_INTERVALS || headIv.length < MIN_INTERVALS) {
-    row.note = `too few intervals (${baseIv.length} vs ${headIv.length}; need ${MIN_INTERVALS})`;
+    const left = base.saturated.size + head.saturated.size;
+    row.note = `too few intervals (${baseIv.length} vs ${headIv.length}; need ${MIN_INTERVALS})${left ? `; ${left} interval(s) left out because the load generator was saturated` : ''}`;
     return row;
   }
   // Bonferroni over the metrics of one scope.
@@ -184,14 +195,18 @@ function settings(opts: CompareOptions): Settings {
 export function compareResults(base: Result, head: Result, opts: CompareOptions = {}): Comparison {
   const o = settings(opts);
   const rows: CompareRow[] = [];
-  rows.push(...compareScope('overall', { ...base.summary, timeseries: base.timeseries }, { ...head.summary, timeseries: head.timeseries }, o, o.seed));
+  const bSat = saturatedTimes(base);
+  const hSat = saturatedTimes(head);
+  const pair = (scope: string, b: Stats & { timeseries: TimePoint[] }, h: Stats & { timeseries: TimePoint[] }) =>
+    rows.push(...compareScope(scope, { ...b, saturated: bSat }, { ...h, saturated: hSat }, o, o.seed));
+  pair('overall', { ...base.summary, timeseries: base.timeseries }, { ...head.summary, timeseries: head.timeseries });
   for (const [name, hs] of Object.entries(head.scenarios) as [string, ScenarioResult][]) {
     const bsc = base.scenarios[name];
     if (!bsc) continue;
-    rows.push(...compareScope(name, bsc, hs, o, o.seed));
+    pair(name, bsc, hs);
     for (const [step, st] of Object.entries(hs.steps)) {
       const bst = bsc.steps[step];
-      if (bst) rows.push(...compareScope(`${name} / ${step}`, bst, st, o, o.seed));
+      if (bst) pair(`${name} / ${step}`, bst, st);
     }
   }
   const regressed = rows.filter((r) => r.verdict === 'regressed').length;
@@ -201,7 +216,7 @@ export function compareResults(base: Result, head: Result, opts: CompareOptions 
     rows,
     summary: { regressed, improved, unchanged: rows.length - regressed - improved },
     method:
-      `Samples are intervals of the time series (first and last interval and empty intervals dropped), not single requests. ` +
+      `Samples are intervals of the time series (first and last interval, empty intervals and intervals where the load generator was saturated dropped), not single requests. ` +
       `Latency and rps: percentile-bootstrap interval of the ratio head/base of the 10%-trimmed geometric means of interval values; error rate: of the difference of pooled rates, head − base ` +
       `(${o.resamples} seeded resamples; ${pct(1 - o.alpha)} confidence per scope, Bonferroni-corrected over ${METRICS.length} metrics). ` +
       `A row is flagged only when the whole interval lies beyond the practical floor: ±${pct(o.minRelative)}, and for latency at least ${o.minAbsoluteMs} ms, ` +

@@ -96,3 +96,14 @@ test('scopes on one side only are skipped; the method says what was done', () =>
   assert.match(cmp.method, /90% confidence per scope/);
   assert.match(cmp.method, /first and last interval/);
 });
+
+test('saturated intervals are left out: a slowdown only in intervals where the generator was saturated is not a regression', () => {
+  const { base, head } = makePair({ seed: 'sat', shift: 1.5, intervals: 30 });
+  const flagged = compareResults(base, head).rows.filter((r) => r.verdict === 'regressed');
+  assert.ok(flagged.length > 0, 'the +50% shift is a regression while the generator is healthy');
+  // Mark every head interval saturated: the generator's delay is in all of them.
+  for (const p of head.timeseries) p.generator = { event_loop_p99_ms: 50, cpu_pct: 100, lag_p99_ms: 40, saturated: true };
+  const cmp = compareResults(base, head);
+  assert.equal(cmp.rows.filter((r) => r.verdict !== '~').length, 0, 'nothing is called from saturated intervals');
+  assert.match(cmp.rows[0].note ?? '', /left out because the load generator was saturated/);
+});
