@@ -101,3 +101,12 @@ export function weightsFromCapacities(capacities: number[]): number[] {
   if (!(max > 0)) return capacities.map(() => 1);
   return capacities.map((c) => (c > 0 ? Math.max(1, Math.round((c / max) * 64)) : 0));
 }
+
+/**
+ * This shard's part of a global VU count: at least 1 when the shard owns anything
+ * and the count is not 0, so a small pool split over many workers still has a VU.
+ */
+export function localShare(map: ShardMap, globalCount: number): number {
+  if (map.perRound === 0 || globalCount <= 0) return 0;
+  return Math.max(1, map.ownedBefore(globalCount));
+}

@@ -14,7 +14,7 @@ import { monoMs } from './clock.js';
 import type { CompiledNode, CompiledStep } from './compile.js';
 import { send, type HttpRequest, type VuClients } from './http.js';
 import { valueAt } from './schedule.js';
-import type { ShardMap } from './shard.js';
+import { localShare, type ShardMap } from './shard.js';
 
 /** Requests sent on each warm connection: the first opens it, the rest run the hot path. */
 export const WARMUP_REQUESTS_PER_CONNECTION = 5;
@@ -57,8 +57,7 @@ export function initialVus(scenario: Scenario, map: ShardMap): number {
   const e = scenario.executor;
   const global =
     e.type === 'rate' ? e.preAllocatedVus : e.type === 'iterations' ? e.vus : Math.round(Math.max(valueAt(e.startVus, e.stages, 0), valueAt(e.startVus, e.stages, 1000)));
-  const n = map.ownedBefore(global);
-  return map.perRound > 0 && global > 0 ? Math.max(1, n) : 0;
+  return localShare(map, global);
 }
 
 /**

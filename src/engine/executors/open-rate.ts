@@ -9,22 +9,19 @@
 import type { Executor as PlanExecutor } from '../../plan/types.js';
 import { monoMs } from '../clock.js';
 import { ArrivalSchedule } from '../schedule.js';
-import type { ShardMap } from '../shard.js';
+import { localShare, type ShardMap } from '../shard.js';
 import type { ScenarioRuntime, VirtualUser } from '../vu.js';
 import type { Rng } from '../journey/random.js';
 import { ExecutorBase, type Executor } from './common.js';
+import { yieldToLoop } from '../loop-turn.js';
 
 /**
- * Arrivals dispatched back to back before the loop yields to I/O. Each costs ~20 µs
- * of CPU, so a batch holds the loop ~0.5–1 ms, under the 1 ms timer granularity the
- * schedule works at anyway (measured with `npm run bench -- open`, see README).
+ * Arrivals dispatched back to back before the loop yields to I/O. Not tuned by a
+ * measurement yet: at ~12 µs per undici dispatch() (research/perf.md) plus the VU's
+ * own work, 32 hold the loop well under the 1 ms timer granularity the schedule works
+ * at anyway. The fairness test (test/engine/open-model-at-speed.test.ts) fails without it.
  */
 export const DISPATCH_BATCH = 32;
-
-/** Resolves after the event loop has run its I/O callbacks (setImmediate's check phase). */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 export class OpenRateExecutor extends ExecutorBase implements Executor {
   private readonly schedule: ArrivalSchedule;
@@ -49,8 +46,7 @@ export class OpenRateExecutor extends ExecutorBase implements Executor {
 
   /** This shard's part of a VU count (at least 1 when it owns anything). */
   private localLimit(globalCount: number): number {
-    const n = this.map.ownedBefore(globalCount);
-    return this.map.perRound > 0 ? Math.max(1, n) : 0;
+    return localShare(this.map, globalCount);
   }
 
   private allocate(): VirtualUser {
@@ -85,7 +81,7 @@ export class OpenRateExecutor extends ExecutorBase implements Executor {
         // dispatching more; without this a late generator starves its own I/O and
         // falls further behind (issue 10: second 0 at 10,000/s had p50 313 ms).
         batch = 0;
-        await yieldToEventLoop();
+        await yieldToLoop();
         if (this.stopped) break;
         continue;
       }
