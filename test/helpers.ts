@@ -57,3 +57,16 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     });
   });
 }
+
+/** A loopback target that answers 200 "ok" and counts what it received; `close` stops it. */
+export async function countingTarget(): Promise<{ url: string; served: () => number; close: () => void }> {
+  const { createServer } = await import('node:http');
+  let served = 0;
+  const server = createServer((_req, res) => {
+    served++;
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, served: () => served, close: () => server.close() };
+}

@@ -5,7 +5,8 @@
  * result artifact, and (on pull requests) upserts the comparison comment.
  */
 import * as core from '@actions/core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-file.js';
 import { join, resolve } from 'node:path';
 import { OPTIONS, validateOptions, type OptionValues } from '../options.js';
 import { isLtError, PlanError, UsageError } from '../errors.js';
@@ -63,8 +64,8 @@ export function writeResultFiles(result: Result): { resultPath: string; reportPa
   const dir = workDir();
   const resultPath = join(dir, 'result.json');
   const reportPath = join(dir, 'report.html');
-  writeFileSync(resultPath, JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(reportPath, render(result, 'html'));
+  writeFileAtomic(resultPath, JSON.stringify(result, null, 2) + '\n');
+  writeFileAtomic(reportPath, render(result, 'html'));
   return { resultPath, reportPath, dir };
 }
 

@@ -5,18 +5,45 @@
 import { commands } from './commands/index.js';
 import type { CliIO } from './command.js';
 import { ExitCode, isLtError } from '../errors.js';
+import { JsonLogStream, logTo, takeLogFormat } from './log-format.js';
 
 const HELP = (names: string[]) => `loadtest — distributed HTTP load testing for CI
 
-Usage: loadtest <command> [options]
+Usage: loadtest [--log-format text|json] <command> [options]
 
 Commands: ${names.join(', ')}
-Run 'loadtest <command> --help' for a command's options.
+Run 'loadtest <command> --help' for a command's options. --log-format json (or
+LOADTEST_LOG_FORMAT=json) writes standard error as one JSON object per line.
 `;
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], baseIo: CliIO): Promise<number> {
+  let format;
+  try {
+    ({ format, argv } = takeLogFormat(argv, baseIo.env));
+  } catch (err) {
+    if (!isLtError(err)) throw err;
+    baseIo.stderr.write(`loadtest: ${err.message}\n`);
+    return err.exitCode;
+  }
   const [name, ...rest] = argv;
+  const io: CliIO = format === 'json' ? { ...baseIo, stderr: new JsonLogStream(baseIo.stderr, name ?? 'loadtest') } : baseIo;
+  const onAbort = () => {
+    const sig = (baseIo.signal.reason as Error)?.message ?? 'a signal';
+    // A newline first: the live progress line on the terminal has none.
+    if (format === 'text') io.stderr.write('\n');
+    logTo(io.stderr, 'WARN', `loadtest: ${sig} received, stopping (partial results will be written; press again to quit now)`, { signal: sig });
+  };
+  baseIo.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await dispatch(name, rest, io);
+  } finally {
+    baseIo.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Runs the command `name` with its arguments and maps what it throws to an exit code. */
+async function dispatch(name: string | undefined, rest: string[], io: CliIO): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const lines = await Promise.all(Object.entries(commands).map(async ([n, load]) => `  ${n.padEnd(14)}${(await load()).summary}`));
     io.stdout.write(HELP(Object.keys(commands)) + '\n' + lines.join('\n') + '\n');
@@ -28,7 +55,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const load = commands[name];
   if (!load) {
-    io.stderr.write(`loadtest: unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})\n`);
+    logTo(io.stderr, 'ERROR', `loadtest: unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})`, { code: 'LT_ERR_USAGE', exit_code: ExitCode.usage });
     return ExitCode.usage;
   }
   const command = await load();
@@ -40,12 +67,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return await command.run(rest, io);
   } catch (err) {
     if (isLtError(err)) {
-      io.stderr.write(`loadtest ${name}: ${err.message}\n`);
+      logTo(io.stderr, 'ERROR', `loadtest ${name}: ${err.message}`, { code: err.code, exit_code: err.exitCode });
       return err.exitCode;
     }
     const e = err as Error;
-    io.stderr.write(`loadtest ${name}: internal error: ${e?.message ?? String(err)}\n`);
-    if (io.env.LOADTEST_DEBUG) io.stderr.write(`${e?.stack ?? ''}\n`);
+    logTo(io.stderr, 'ERROR', `loadtest ${name}: internal error: ${e?.message ?? String(err)}`, { code: 'LT_ERR_INTERNAL', exit_code: ExitCode.internal, ...(io.env.LOADTEST_DEBUG ? { stack: e?.stack } : {}) });
+    if (io.env.LOADTEST_DEBUG && !(io.stderr instanceof JsonLogStream)) io.stderr.write(`${e?.stack ?? ''}\n`);
     return ExitCode.internal;
   }
 }
@@ -62,8 +89,8 @@ if (isEntry()) {
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     if (signals > 1) process.exit(ExitCode.aborted); // second Ctrl-C: leave now
-    process.stderr.write(`\nloadtest: ${sig} received, stopping (partial results will be written; press again to quit now)\n`);
-    controller.abort(new Error(`${sig}`));
+    controller.abort(new Error(`${sig}`)); // main() says so, in the log format
+
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -14,7 +14,8 @@
  * runs, their snapshots and results: megabytes), so a full write per transaction is
  * cheap; snapshots are batched into one transaction per merged interval.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-file.js';
 import { createRequire } from 'node:module';
 import { LtError } from '../errors.js';
 import type { Database, SqlJsStatic } from 'sql.js';
@@ -118,20 +119,7 @@ export class SqliteFile {
   }
 
   private persist(): void {
-    if (!this.path) return;
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    try {
-      const fd = openSync(tmp, 'w');
-      try {
-        writeSync(fd, this.db.export());
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.path);
-    } catch (err) {
-      throw new LtError('LT_ERR_IO', `cannot write database ${this.path}: ${(err as Error).message}`, { cause: err });
-    }
+    if (this.path) writeFileAtomic(this.path, this.db.export());
   }
 
   /** Closes the database (everything is already on disk). Idempotent. */

@@ -79,6 +79,7 @@ test('SIGINT mid-run → partial result written, exit 105', async () => {
   });
   assert.ok(sent, 'progress appeared');
   assert.equal(r.code, 105, r.stderr + r.stdout);
+  assert.match(r.stderr, /^loadtest: SIGINT received, stopping \(partial results will be written/m, 'the stop is announced');
   assert.ok(existsSync(out), 'partial result written');
   const result = Result.parse(JSON.parse(readFileSync(out, 'utf8')));
   assert.equal(result.run.status, 'aborted');

@@ -6,7 +6,7 @@ import { parseCommandArgs } from '../args.js';
 import { cliHelp, cliParseConfig, validateOptions } from '../../options.js';
 import { PlanError, UsageError } from '../../errors.js';
 import { Progress, finalTable } from '../progress.js';
-import { writeOutputs } from '../outputs.js';
+import { checkOutputs, writeOutputs } from '../outputs.js';
 
 const usage = `Usage: loadtest coordinator <plan.yaml> --workers N [options]
 
@@ -58,6 +58,7 @@ export const command: Command = {
     const file = relative(io.cwd, abs) || abs;
     const overrides = { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined };
     const plan = applyOverrides(loadPlan(text, file, { env: io.env, baseDir: dirname(abs) }), overrides);
+    checkOutputs(opts, io.cwd);
     const token = (tokenFlag as string | undefined) ?? io.env.LOADTEST_RELAY_TOKEN ?? newToken();
     const log = (line: string) => io.stderr.write(`${line}\n`);
     let expose: (() => Promise<{ contentType: string; body: string }>) | undefined;

@@ -1,9 +1,10 @@
 /** `loadtest report result.json --format html|md|junit|json [-o FILE] [--baseline base.json]`. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { parseCommandArgs } from '../args.js';
-import { LtError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { checkWritable, writeFileAtomic } from '../../atomic-file.js';
 import { readResultFile } from '../../report/load-result.js';
 import { render, type Format } from '../../report/render.js';
 import { compareResults } from '../../report/compare.js';
@@ -24,6 +25,7 @@ HTML and Markdown outputs include the statistical comparison with that result.
     if (positionals.length !== 1) throw new UsageError(`report takes exactly one result file (got ${positionals.length})`);
     const format = (values.format ?? 'html') as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${values.format}')`);
+    if (values.out) checkWritable(resolve(io.cwd, values.out as string));
     let text: string;
     if (values.controller || (io.env.LOADTEST_CONTROLLER && !existsSync(resolve(io.cwd, positionals[0])))) {
       const { callApi, controllerRef } = await import('../../service/client.js');
@@ -33,13 +35,8 @@ HTML and Markdown outputs include the statistical comparison with that result.
       const comparison = values.baseline ? compareResults(readResultFile(resolve(io.cwd, values.baseline as string)), result) : undefined;
       text = render(result, format, { comparison });
     }
-    if (values.out) {
-      try {
-        writeFileSync(resolve(io.cwd, values.out as string), text);
-      } catch (err) {
-        throw new LtError('LT_ERR_IO', `cannot write ${values.out}: ${(err as Error).message}`, { cause: err });
-      }
-    } else io.stdout.write(text);
+    if (values.out) writeFileAtomic(resolve(io.cwd, values.out as string), text);
+    else io.stdout.write(text);
     return 0;
   },
 };

@@ -14,7 +14,7 @@ import type { Snapshot } from '../../metrics/types.js';
 import type { Result } from '../../report/result-schema.js';
 import { callApi, callJson, type ControllerRef } from '../../service/client.js';
 import { Progress, finalTable } from '../progress.js';
-import { writeOutputs } from '../outputs.js';
+import { checkOutputs, writeOutputs } from '../outputs.js';
 
 /** Reads the run's SSE stream until its `end` event; each snapshot goes to `onSnapshot`. */
 async function follow(ref: ControllerRef, runId: string, onSnapshot: (s: Snapshot, vus: number) => void, signal: AbortSignal): Promise<void> {
@@ -53,6 +53,7 @@ export async function runRemote(planPath: string, opts: OptionValues, ref: Contr
   } catch (err) {
     throw new PlanError(`cannot read plan ${planPath}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
   }
+  checkOutputs(opts, io.cwd);
   const file = relative(io.cwd, abs) || abs;
   const body = {
     plan: text,

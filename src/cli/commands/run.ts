@@ -9,7 +9,7 @@ import { applyOverrides } from '../../plan/overrides.js';
 import { runPlan } from '../../runner.js';
 import type { Result } from '../../report/result-schema.js';
 import { Progress, finalTable } from '../progress.js';
-import { writeOutputs } from '../outputs.js';
+import { checkOutputs, writeOutputs } from '../outputs.js';
 import type { Dashboard } from '../../report/dashboard.js';
 import type { Snapshot } from '../../metrics/types.js';
 import type { Comparison } from '../../report/compare.js';
@@ -33,6 +33,7 @@ ${cliHelp()}
 export async function runCommand(planPath: string, opts: OptionValues, io: CliIO): Promise<{ result: Result; comparison?: Comparison }> {
   const loaded = loadPlanFile(resolve(io.cwd, planPath), { env: io.env });
   const plan = applyOverrides(loaded, { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined });
+  checkOutputs(opts, io.cwd);
   const workers = (opts.workers as number) ?? 1;
   const progress = opts.quiet ? undefined : new Progress(io.stdout, Date.now());
   let dashboard: Dashboard | undefined;
