@@ -240,7 +240,13 @@ export class VirtualUser implements InFlightSlot {
       if (out.interrupted) return 'stopped';
       if (this.jar && out.headers) this.jar.store(target.href, out.headers['set-cookie']);
       const loc = out.headers?.location;
-      if (s.followRedirects && out.status >= 300 && out.status < 400 && out.status !== 304 && typeof loc === 'string' && hop < MAX_REDIRECTS) {
+      const redirect = s.followRedirects && out.status >= 300 && out.status < 400 && out.status !== 304 && typeof loc === 'string';
+      if (redirect && hop === MAX_REDIRECTS) {
+        // A loop (or a chain longer than browsers follow): the step fails, naming it.
+        out.errorClass = 'client';
+        out.errorMessage = `redirect loop: more than ${MAX_REDIRECTS} redirects (the last from ${target.href} to ${loc})`;
+      }
+      if (redirect && hop < MAX_REDIRECTS) {
         // Record the hop, then follow it (303, and 301/302 after POST, become GET as browsers do).
         this.record(key, out, intended);
         intended = undefined;
