@@ -18,12 +18,15 @@ Options:
   --max-vus <n>       Most VUs this agent takes on (default: 1000 per core)
 `;
 
+/** The flags of `loadtest agent` (also read by the test of examples/kubernetes). */
+export const AGENT_FLAGS = { controller: { type: 'string' }, token: { type: 'string' }, id: { type: 'string' }, 'max-vus': { type: 'string' } } as const;
+
 export const command: Command = {
   name: 'agent',
   summary: "Serve a controller's runs as a long-lived agent",
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('agent', argv, { controller: { type: 'string' }, token: { type: 'string' }, id: { type: 'string' }, 'max-vus': { type: 'string' } });
+    const { values, positionals } = parseCommandArgs('agent', argv, AGENT_FLAGS);
     if (positionals.length) throw new UsageError(`agent takes no positional arguments (got ${positionals.map((p) => `'${p}'`).join(' ')})`);
     const ref = controllerRef(values, io.env, 'agent');
     const id = (values.id as string | undefined) ?? `${hostname().replace(/[^A-Za-z0-9._:@-]/g, '-')}-${process.pid}`;

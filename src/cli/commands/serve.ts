@@ -18,12 +18,15 @@ Options:
   --token <token>       API token (default: env LOADTEST_TOKEN, else a random one)
 `;
 
+/** The flags of `loadtest serve` (also read by the test of examples/kubernetes). */
+export const SERVE_FLAGS = { listen: { type: 'string' }, db: { type: 'string' }, token: { type: 'string' } } as const;
+
 export const command: Command = {
   name: 'serve',
   summary: 'Run the controller: stored scenarios and runs, REST API, long-lived agents',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('serve', argv, { listen: { type: 'string' }, db: { type: 'string' }, token: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs('serve', argv, SERVE_FLAGS);
     if (positionals.length) throw new UsageError(`serve takes no positional arguments (got ${positionals.map((p) => `'${p}'`).join(' ')})`);
     const { host, port } = parseListen((values.listen as string | undefined) ?? '127.0.0.1:8700');
     const db = (values.db as string | undefined) ?? 'loadtest.db';
