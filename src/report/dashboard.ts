@@ -24,30 +24,70 @@ export interface Dashboard {
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
 
+/**
+ * What a dashboard page shows, built from interval snapshots as they come: the page
+ * itself (the report template with no data, told where its events are) and, per
+ * published snapshot, the JSON of one `data:` event. The controller makes one per viewer
+ * of a run (`GET /runs/{id}/dashboard`); `startDashboard` one for its own server.
+ */
+export class DashboardFeed {
+  private readonly acc = new MetricsAccumulator();
+  private readonly series: TimePoint[] = [];
+  /** The last event's JSON ('' before the first snapshot). */
+  last = '';
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly startAtMs: number,
+  ) {}
+
+  /** The page; its script follows the server-sent events at `liveUrl`. */
+  page(liveUrl: string): string {
+    const empty = buildResult({
+      plan: this.plan,
+      metrics: { v: 1, total: { counters: this.acc.counters()!, hist: {} }, scenarios: {}, errorSamples: [] },
+      intervals: [],
+      startAtMs: this.startAtMs,
+      endedAtMs: this.startAtMs,
+      events: [],
+    });
+    return renderHtml(empty, { title: `Live: ${this.plan.name}`, live: liveUrl });
+  }
+
+  /** Adds one interval snapshot; returns the event's JSON (also kept as `last`). */
+  publish(snapshot: Snapshot): string {
+    this.acc.add(snapshot);
+    this.series.push(timePoint(snapshot.total, snapshot, this.startAtMs, snapshot.activeVus));
+    const c = this.acc.counters()!;
+    const elapsedS = Math.max(0.001, (snapshot.startMs + snapshot.intervalMs - this.startAtMs) / 1000);
+    const l = latencyStats(this.acc.histogram('latency'));
+    const data = {
+      timeseries: this.series,
+      errorClasses: [...new Set(this.series.flatMap((p) => Object.keys(p.errors_by_class)))],
+      buckets: [],
+      fields: { requests: c.requests, rps: (c.requests / elapsedS).toFixed(1), error_rate: `${((c.requests ? c.errors / c.requests : 0) * 100).toFixed(2)}%`, p50: fmt(l.p50), p95: fmt(l.p95), p99: fmt(l.p99), duration: elapsedS.toFixed(1), verdict: 'running' },
+    };
+    return (this.last = scriptJson(data));
+  }
+
+  /** Frees the histograms. */
+  destroy(): void {
+    this.acc.destroy();
+  }
+}
+
 /** Starts the dashboard on 127.0.0.1 (`port` 0 = any free port). */
 export async function startDashboard(opts: { plan: Plan; port?: number; host?: string; startAtMs?: number }): Promise<Dashboard> {
-  const startAtMs = opts.startAtMs ?? Date.now();
-  const acc = new MetricsAccumulator();
-  const series: TimePoint[] = [];
+  const feed = new DashboardFeed(opts.plan, opts.startAtMs ?? Date.now());
   const clients = new Set<ServerResponse>();
-  let last = '';
   let closed = false;
-
-  const empty = buildResult({
-    plan: opts.plan,
-    metrics: { v: 1, total: { counters: acc.counters()!, hist: {} }, scenarios: {}, errorSamples: [] },
-    intervals: [],
-    startAtMs,
-    endedAtMs: startAtMs,
-    events: [],
-  });
-  const page = renderHtml(empty, { title: `Live: ${opts.plan.name}`, live: '/events' });
+  const page = feed.page('/events');
 
   const server = createServer((req, res) => {
     if (req.url === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write('retry: 1000\n\n');
-      if (last) res.write(`data: ${last}\n\n`);
+      if (feed.last) res.write(`data: ${feed.last}\n\n`);
       clients.add(res);
       req.on('close', () => clients.delete(res));
       return;
@@ -69,19 +109,8 @@ export async function startDashboard(opts: { plan: Plan; port?: number; host?: s
     url: `http://127.0.0.1:${port}/`,
     publish(snapshot) {
       if (closed) return;
-      acc.add(snapshot);
-      series.push(timePoint(snapshot.total, snapshot, startAtMs, snapshot.activeVus));
-      const c = acc.counters()!;
-      const elapsedS = Math.max(0.001, (snapshot.startMs + snapshot.intervalMs - startAtMs) / 1000);
-      const l = latencyStats(acc.histogram('latency'));
-      const data = {
-        timeseries: series,
-        errorClasses: [...new Set(series.flatMap((p) => Object.keys(p.errors_by_class)))],
-        buckets: [],
-        fields: { requests: c.requests, rps: (c.requests / elapsedS).toFixed(1), error_rate: `${((c.requests ? c.errors / c.requests : 0) * 100).toFixed(2)}%`, p50: fmt(l.p50), p95: fmt(l.p95), p99: fmt(l.p99), duration: elapsedS.toFixed(1), verdict: 'running' },
-      };
-      last = scriptJson(data);
-      for (const res of clients) res.write(`data: ${last}\n\n`);
+      const event = feed.publish(snapshot);
+      for (const res of clients) res.write(`data: ${event}\n\n`);
     },
     async close() {
       if (closed) return;
@@ -90,7 +119,7 @@ export async function startDashboard(opts: { plan: Plan; port?: number; host?: s
       clients.clear();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      acc.destroy();
+      feed.destroy();
     },
   };
 }

@@ -16,6 +16,7 @@ import type { Agents } from './agents.js';
 import type { RunQueue } from './queue.js';
 import type { RunRecord, Store } from './store.js';
 import { controllerMetrics } from './prometheus.js';
+import { dashboardPage, dashboardStream, metricsStream } from './run-stream.js';
 
 /** What the API serves from. */
 export interface ApiContext {
@@ -126,59 +127,35 @@ function needResult(store: Store, id: string) {
   return result;
 }
 
-function metricsStream(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, run: RunRecord): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-  const write = (s: { snapshot: unknown; activeVus: number }) => res.write(`event: snapshot\ndata: ${JSON.stringify(s)}\n\n`);
-  // Stored first (a late client gets what it missed), then live; both in this tick, so nothing falls between.
-  for (const s of ctx.store.snapshots(run.id)) write(s);
-  const active = ctx.queue.active.get(run.id);
-  // A comment line every 5 s: clients bound their reads by time (a queued run sends nothing).
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 5000);
-  req.on('close', () => clearInterval(keepAlive));
-  const end = () => {
-    clearInterval(keepAlive);
-    const r = ctx.store.run(run.id);
-    res.end(`event: end\ndata: ${JSON.stringify({ status: r?.status, exit_code: r?.exitCode ?? null })}\n\n`);
-  };
-  if (!active && run.status !== 'queued') return end();
-  if (!active) {
-    // Queued: poll until it starts (bounded by the client closing the stream).
-    const timer = setInterval(() => {
-      const a = ctx.queue.active.get(run.id);
-      const r = ctx.store.run(run.id);
-      if (!a && r?.status === 'queued') return;
-      clearInterval(timer);
-      if (a) follow(a);
-      else end();
-    }, 200);
-    req.on('close', () => clearInterval(timer));
-    return;
+const DASHBOARD_COOKIE = 'loadtest_token';
+
+/** The value of cookie `name` in a Cookie header, if any. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined; // malformed: no token
+    }
   }
-  follow(active);
-  function follow(a: NonNullable<typeof active>) {
-    const l = (snapshot: unknown, activeVus: number) => write({ snapshot, activeVus });
-    const onEnd = () => {
-      a.listeners.delete(l);
-      end();
-    };
-    a.listeners.add(l);
-    a.ended.add(onEnd);
-    req.on('close', () => {
-      a.listeners.delete(l);
-      a.ended.delete(onEnd);
-    });
-  }
+  return undefined;
 }
 
 /** Handles one request (routes below); throws ApiError for the caller to send. */
 async function route(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const u = new URL(req.url ?? '/', 'http://controller');
-  if (!tokenMatches(ctx.token, bearerOf(req.headers.authorization))) {
-    res.setHeader('www-authenticate', 'Bearer realm="loadtest controller"');
-    throw new ApiError(401, 'unauthorized', req.headers.authorization ? 'wrong bearer token' : 'missing bearer token (Authorization: Bearer <token>)');
-  }
   const parts = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const m = req.method ?? 'GET';
+  // A browser cannot set a bearer header on a page or an EventSource: the dashboard of a
+  // run also takes the token once as ?token= and then from the HttpOnly cookie it sets.
+  const dashboard = m === 'GET' && parts[0] === 'runs' && parts[2] === 'dashboard' && parts.length <= 4;
+  const presented = bearerOf(req.headers.authorization) ?? (dashboard ? (u.searchParams.get('token') ?? cookieValue(req.headers.cookie, DASHBOARD_COOKIE)) : undefined);
+  if (!tokenMatches(ctx.token, presented)) {
+    res.setHeader('www-authenticate', 'Bearer realm="loadtest controller"');
+    throw new ApiError(401, 'unauthorized', presented ? 'wrong bearer token' : 'missing bearer token (Authorization: Bearer <token>)');
+  }
   const { store, agents, queue } = ctx;
   const at = (...p: string[]) => parts.length === p.length && p.every((x, i) => x === '*' || x === parts[i]);
 
@@ -254,6 +231,17 @@ async function route(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
   }
   if (m === 'GET' && at('runs', '*')) return send(res, 200, runView(store, needRun(store, parts[1])));
   if (m === 'GET' && at('runs', '*', 'metrics')) return metricsStream(ctx, req, res, needRun(store, parts[1]));
+  if (m === 'GET' && at('runs', '*', 'dashboard')) {
+    const run = needRun(store, parts[1]);
+    const page = dashboardPage(run, `/runs/${encodeURIComponent(run.id)}/dashboard/events`);
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': Buffer.byteLength(page),
+      'set-cookie': `${DASHBOARD_COOKIE}=${encodeURIComponent(ctx.token)}; Path=/runs/${encodeURIComponent(run.id)}/dashboard; HttpOnly; SameSite=Strict`,
+    });
+    return void res.end(page);
+  }
+  if (m === 'GET' && at('runs', '*', 'dashboard', 'events')) return dashboardStream(ctx, req, res, needRun(store, parts[1]));
   if (m === 'POST' && at('runs', '*', 'abort')) {
     const r = needRun(store, parts[1]);
     if (r.status === 'queued') {

@@ -9,6 +9,7 @@ import { LtError } from '../errors.js';
 import type { Snapshot } from '../metrics/types.js';
 import { loadPlan } from '../plan/load.js';
 import { applyOverrides, type PlanOverrides } from '../plan/overrides.js';
+import type { Plan } from '../plan/types.js';
 import { createHttpRelayServer } from '../cluster/http-relay-server.js';
 import { runCoordinator } from '../cluster/coordinator.js';
 import { newToken } from '../cluster/token.js';
@@ -80,8 +81,7 @@ export class RunQueue {
   private async execute(run: RunRecord, agentIds: string[], active: ActiveRun): Promise<void> {
     const { store, agents, log } = this.opts;
     const overrides = run.overrides as PlanOverrides;
-    // Plans from the API were validated when submitted; data files resolve against the controller's cwd.
-    const plan = applyOverrides(loadPlan(run.planText, run.planFile, { env: {}, baseDir: process.cwd() }), overrides);
+    const plan = planOf(run);
     const token = newToken();
     const relay = createHttpRelayServer({ host: this.opts.host, port: 0, token, log, metrics: async () => (active.expose ? active.expose() : { contentType: 'text/plain', body: '' }) });
     try {
@@ -123,4 +123,9 @@ export class RunQueue {
     for (const a of this.active.values()) a.abort.abort(new Error('the controller is shutting down'));
     await Promise.all([...this.active.values()].map((a) => a.done));
   }
+}
+
+/** The plan a run runs: its stored text with its overrides. Plans from the API were validated when submitted; data files resolve against the controller's cwd. */
+export function planOf(run: RunRecord): Plan {
+  return applyOverrides(loadPlan(run.planText, run.planFile, { env: {}, baseDir: process.cwd() }), run.overrides as PlanOverrides);
 }
