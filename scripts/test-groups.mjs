@@ -34,6 +34,10 @@ export const MULTI_PROCESS = [
   'test/action/run-mode.test.ts',
   'test/cli/coordinator-dashboard.test.ts',
   'test/build/cli-bundle.test.ts',
+  'test/service/controller.test.ts', // serve + agents
+  'test/service/restart.test.ts',
+  'test/service/examples-on-controller.test.ts',
+  'test/cli/log-format.test.ts', // --workers 2
 ];
 
 // A glob pattern (`*`, `**/`) as an anchored regular expression.
