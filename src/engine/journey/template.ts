@@ -150,6 +150,8 @@ let instance: typeof Handlebars | undefined;
 function hb(): typeof Handlebars {
   if (!instance) {
     instance = Handlebars.create();
+    // Templates never print (src/plan/templates.ts): a plan that slipped past load still cannot log.
+    instance.unregisterHelper('log');
     useStringJoin(instance);
     registerHelpers(instance);
   }
