@@ -72,7 +72,10 @@ export const command: Command = {
     const overrides = { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined };
     const { cliTrust } = await import('./run.js');
     const plan = applyOverrides(loadPlan(text, file, { env: io.env, baseDir: dirname(abs), ...cliTrust(opts) }), overrides);
-    const token = (tokenFlag as string | undefined) ?? io.env.LOADTEST_RELAY_TOKEN ?? newToken();
+    if (tokenFlag === '') throw new UsageError('--token: must not be empty');
+    // An empty LOADTEST_RELAY_TOKEN is unset (an empty token would let anyone in).
+    const envToken = io.env.LOADTEST_RELAY_TOKEN || undefined;
+    const token = (tokenFlag as string | undefined) ?? envToken ?? newToken();
     const log = (line: string) => io.stderr.write(`${line}\n`);
     let expose: (() => Promise<{ contentType: string; body: string }>) | undefined;
     const relay = createHttpRelayServer({ host, port, token, log, tls, metrics: async () => (expose ? expose() : { contentType: 'text/plain', body: '' }) });
@@ -99,7 +102,7 @@ export const command: Command = {
         onListening: () => {
           // Once, and only a token this process made up: one given to it is known to whoever
           // gave it. In a GitHub job the runner masks it from every later log line.
-          const given = tokenFlag !== undefined || io.env.LOADTEST_RELAY_TOKEN !== undefined;
+          const given = tokenFlag !== undefined || envToken !== undefined;
           if (!given && io.env.GITHUB_ACTIONS === 'true') io.stdout.write(`::add-mask::${token}\n`);
           io.stdout.write(`relay: ${relay.url} token: ${given ? '<given>' : token}\n`);
           log(`waiting for ${workers} worker(s): loadtest worker --relay ${relay.url} --token <token>`);
