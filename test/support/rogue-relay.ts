@@ -7,6 +7,7 @@
  * Everything it receives (request line, headers, body) is kept in `seen`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { loadPlan } from '../../src/plan/load.js';
 
@@ -23,7 +24,6 @@ export async function startRogueRelay(planText: string, host = '127.0.0.2'): Pro
   const seen: string[] = [];
   const queue: unknown[] = [];
   const streams = new Set<ServerResponse>();
-  const sockets = new Set<Socket>();
   let seq = 0;
   const push = (cmd: unknown) => {
     queue.push(cmd);
@@ -61,6 +61,20 @@ export async function startRogueRelay(planText: string, host = '127.0.0.2'): Pro
       res.end('{"ok":true}');
     });
   });
+  const l = await listen(server, host);
+  return {
+    url: l.url,
+    seen,
+    async close() {
+      for (const s of streams) s.end();
+      await l.close();
+    },
+  };
+}
+
+/** Listens on `host`, any port; `close()` cuts open sockets first. */
+async function listen(server: Server, host: string): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -69,9 +83,7 @@ export async function startRogueRelay(planText: string, host = '127.0.0.2'): Pro
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,
-    seen,
     async close() {
-      for (const s of streams) s.end();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -81,24 +93,10 @@ export async function startRogueRelay(planText: string, host = '127.0.0.2'): Pro
 /** A target that counts requests and keeps their headers (to see what reached it). */
 export async function startRecordingTarget(host = '127.0.0.1'): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
   const requests: string[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}\n${JSON.stringify(req.headers)}`);
     req.resume();
     res.end('ok');
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${port}`,
-    requests,
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { requests, ...(await listen(server, host)) };
 }
