@@ -80,7 +80,7 @@ test('templates cannot print: {{log (base64 env.X)}} is a located plan error, an
   const saved = { log: console.log, info: console.info, error: console.error, warn: console.warn, debug: console.debug };
   for (const k of Object.keys(saved) as (keyof typeof saved)[]) console[k] = (...a: unknown[]) => void printed.push(a);
   try {
-    assert.throws(() => fn({ env: { X: 'the-secret' } }));
+    assert.throws(() => fn({ env: { X: 'the-secret' } }), /Missing helper: "log"/);
   } finally {
     Object.assign(console, saved);
   }
