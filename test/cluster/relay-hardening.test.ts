@@ -139,3 +139,37 @@ test('coordinator CLI: its own token printed once, after ::add-mask:: in a GitHu
   assert.match(r.stdout, /relay: http:\/\/127\.0\.0\.1:\d+ token: <given>/);
   assert.ok(!(r.stdout + r.stderr).includes(given), r.stdout + r.stderr);
 });
+
+test('a message the coordinator cannot use (its handler throws) is a 400 with a JSON error, not a 500', async () => {
+  const token = newToken();
+  const relay = createHttpRelayServer({ token });
+  await relay.start(() => {
+    throw new Error('cannot decode histogram');
+  });
+  try {
+    const res = await request(`${relay.url}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ v: 1, type: 'heartbeat', workerId: 'w', activeVus: 0 }) });
+    assert.equal(res.statusCode, 400);
+    assert.deepEqual(await res.body.json(), { error: 'invalid heartbeat message: cannot decode histogram' });
+  } finally {
+    await relay.close();
+  }
+});
+
+test('CLI usage errors of the trust flags exit 2 with the flag named, no stack trace', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'h.yaml'), planText());
+  writeFileSync(join(dir, 'bad.pem'), 'not a certificate');
+  const cases: [string[], RegExp][] = [
+    [['coordinator', join(dir, 'h.yaml'), '--tls-cert', join(dir, 'bad.pem')], /--tls-cert and --tls-key go together/],
+    [['coordinator', join(dir, 'h.yaml'), '--tls-cert', join(dir, 'bad.pem'), '--tls-key', join(dir, 'bad.pem')], /the relay's TLS certificate or key is not usable/],
+    [['coordinator', join(dir, 'h.yaml'), '--token', ''], /--token: must not be empty/],
+    [['worker', '--relay', 'https://127.0.0.2:1', '--token', 't', '--relay-ca', join(dir, 'missing.pem')], /--relay-ca: cannot read .*missing\.pem: ENOENT/],
+    [['worker', '--relay', 'http://127.0.0.2:1', '--token', 't', '--allow-env', 'A,B-C'], /--allow-env: 'B-C' is not an environment variable name/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await runCli(args, { timeoutMs: 30_000 });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
