@@ -20,7 +20,7 @@ import type { EngineResult, RunEvent } from '../engine/types.js';
 import { buildResult } from '../report/build-result.js';
 import type { Result, WorkerResult } from '../report/result-schema.js';
 import { ArtifactMailbox, mailboxPrefix } from './mailbox.js';
-import { gitInfo, loadInputPlan, maskSecrets, whileCancellable, workDir } from './main.js';
+import { gitInfo, inputTrust, loadInputPlan, maskSecrets, whileCancellable, workDir } from './main.js';
 
 /** What each worker leaves behind for `mode: report`: its engine output. */
 export type WorkerFinal = Pick<EngineResult, 'startAtMs' | 'startedAtMs' | 'endedAtMs' | 'metrics' | 'intervals' | 'events'> & { workerId: string };
@@ -124,6 +124,7 @@ export async function runWorker(opts: OptionValues): Promise<void> {
       workerId,
       probes: kind === 'artifacts' ? 1 : 5,
       env: process.env,
+      ...inputTrust(opts),
       workspaceDir: process.env.GITHUB_WORKSPACE ?? process.cwd(),
       signal,
       log: (l) => core.info(l),

@@ -12,6 +12,7 @@ import { OPTIONS, validateOptions, type OptionValues } from '../options.js';
 import { isLtError, PlanError, UsageError } from '../errors.js';
 import { loadPlanFile } from '../plan/load.js';
 import { applyOverrides } from '../plan/overrides.js';
+import { parseEnvNames, parsePaths, type TrustOptions } from '../plan/trust.js';
 import type { Plan } from '../plan/types.js';
 import { runPlan } from '../runner.js';
 import type { Result } from '../report/result-schema.js';
@@ -31,13 +32,21 @@ const SECRET_HEADER = /authorization|cookie|token|secret|api[-_]?key|password|pa
 export function maskSecrets(opts: OptionValues, plan?: Plan): void {
   for (const k of ['githubToken', 'token'] as const) if (typeof opts[k] === 'string' && opts[k]) core.setSecret(opts[k] as string);
   if (!plan) return;
-  for (const v of Object.values(plan.envValues)) if (v) core.setSecret(v);
+  // Encoded forms too (defence in depth: templates cannot print, see README "Trust model").
+  for (const v of Object.values(plan.envValues)) for (const form of encodedForms(v)) core.setSecret(form);
   const headerSets = [plan.defaults.headers, ...plan.scenarios.flatMap((s) => collectHeaders(s.steps))];
   for (const headers of headerSets) {
     for (const [name, value] of Object.entries(headers)) {
       if (SECRET_HEADER.test(name) && !value.dynamic && value.raw) core.setSecret(value.raw);
     }
   }
+}
+
+/** A value and the encodings a template or a report could give it (base64, JSON string, URL). */
+export function encodedForms(value: string): string[] {
+  if (!value) return [];
+  const forms = [value, Buffer.from(value, 'utf8').toString('base64'), JSON.stringify(value).slice(1, -1), encodeURIComponent(value)];
+  return [...new Set(forms)];
 }
 
 function collectHeaders(nodes: Plan['scenarios'][number]['steps']): Record<string, { raw: string; dynamic: boolean }>[] {
@@ -51,11 +60,25 @@ export function workDir(): string {
   return dir;
 }
 
+/**
+ * What the plan may read here (README "Trust model"): the plan in the checkout may be a
+ * fork's, so only the workflow's `env-allow` names (default none) and data files in the
+ * plan's folder or an `allow-path` folder.
+ */
+export function inputTrust(opts: OptionValues): TrustOptions {
+  return {
+    allowEnv: parseEnvNames(opts.envAllow as string | undefined, "input 'env-allow'"),
+    allowEnvFrom: "the workflow's input 'env-allow'",
+    allowPaths: parsePaths(opts.allowPath as string | undefined, process.env.GITHUB_WORKSPACE ?? process.cwd()),
+    allowPathsFrom: "input 'allow-path'",
+  };
+}
+
 /** Loads the plan named by the inputs, with overrides applied. */
 export function loadInputPlan(opts: OptionValues): Plan {
   if (!opts.plan) throw new UsageError("input 'plan' is required: the path of the YAML plan");
   const path = resolve(process.env.GITHUB_WORKSPACE ?? '.', opts.plan as string);
-  const plan = loadPlanFile(path, { env: process.env });
+  const plan = loadPlanFile(path, { env: process.env, ...inputTrust(opts) });
   return applyOverrides(plan, { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined }, (n) => `input '${n}'`);
 }
 

@@ -25,6 +25,7 @@ import { buildResult } from '../report/build-result.js';
 import type { Result } from '../report/result-schema.js';
 import { evaluateLive, viewOfAccumulator } from '../thresholds/evaluate.js';
 import { initialWeights, planPeakVus, redistribute, sharesOf } from './assignment.js';
+import { maxRequests } from './snapshot-bounds.js';
 import { preciseNowMs } from './clock.js';
 import { createClusterMetrics, type RunState } from './cluster-metrics.js';
 import type { Command, MessageOf, WorkerMessage } from './protocol.js';
@@ -180,10 +181,11 @@ class Coordinator {
         w.activeVus = msg.activeVus;
         break;
       case 'snapshot':
-        this.onSnapshot(w, msg);
-        break;
+        return this.onSnapshot(w, msg);
       case 'result':
         if (!w.result) {
+          const forged = this.beyondShare(w, msg.metrics.total.counters.requests, 'result');
+          if (forged) return forged;
           w.result = msg;
           if (w.status === 'lost') w.notes.push('final result arrived after the worker was declared lost');
           w.status = 'finished';
@@ -216,6 +218,9 @@ class Coordinator {
     }
     if (this.state !== 'registering') return { refuse: 'the run has already started' };
     if (this.workers.size >= this.opts.workers) return { refuse: `the coordinator already has the ${this.opts.workers} workers it asked for` };
+    // Shares follow declared capacity: no worker may claim more than the whole plan can use.
+    const peak = planPeakVus(this.opts.plan);
+    if (peak > 0 && msg.capacity.maxVus > peak) msg = { ...msg, capacity: { ...msg.capacity, maxVus: peak } };
     const w = newWorkerState(msg, t1);
     this.workers.set(w.id, w);
     this.send(w, { v: 1, type: 'clock', t0: msg.clockProbe.t0, t1, t2: this.now() });
@@ -223,9 +228,25 @@ class Coordinator {
     return;
   }
 
-  private onSnapshot(w: WorkerState, msg: MessageOf<'snapshot'>): void {
+  /**
+   * A refusal (and a `snapshot_refused` event) when `requests` in all is more than this
+   * worker's share can have made by now (snapshot-bounds.ts): forged numbers never count.
+   */
+  private beyondShare(w: WorkerState, requests: number, what: 'snapshot' | 'result'): Verdict {
+    const share = w.index === undefined ? 0 : Math.min(1, 2 * Math.max(w.initialShare ?? 0, sharesOf(this.weights)[w.index] ?? 0));
+    const bound = maxRequests(this.opts.plan, share, this.now() - this.startAtMs + 2 * this.intervalMs);
+    if (requests <= bound) return;
+    const message = `worker ${w.id}: ${what} refused: it claims ${requests.toLocaleString('en-US')} requests, more than its share can have made by now (at most ${bound.toLocaleString('en-US')})`;
+    this.event('snapshot_refused', message, w.id, { what, requests, bound });
+    w.notes.push(`${what} refused (claimed ${requests} requests, bound ${bound})`);
+    return { refuse: message };
+  }
+
+  private onSnapshot(w: WorkerState, msg: MessageOf<'snapshot'>): Verdict {
     if (w.seqs.has(msg.seq)) return; // a retried delivery
     const snap = msg.snapshot;
+    const forged = this.beyondShare(w, w.snapshotCounters.requests + snap.total.counters.requests, 'snapshot');
+    if (forged) return forged;
     w.seqs.add(msg.seq);
     addCounters(w.snapshotCounters, snap.total.counters);
     w.lastSnapshotEndMs = Math.max(w.lastSnapshotEndMs ?? 0, snap.startMs + snap.intervalMs);

@@ -3,25 +3,30 @@
  * transport). Workers connect out to it:
  *
  * - `POST /v1/messages` — a JSON array of worker messages (or one), handled in order.
- *   200 `{"ok":true}`; 400 invalid; 401 bad token; 409 `{"refused": reason}`.
+ *   200 `{"ok":true}`; 400 invalid; 401 bad token; 409 `{"refused": reason}`; 413 body
+ *   over `maxBodyBytes` (`{"error"}`, like every error answer).
  * - `GET /v1/commands?worker=ID&after=SEQ` — a long-lived NDJSON stream of
  *   `{"seq":n,"cmd":{…}}` lines with seq > after (so a reconnecting worker resumes
  *   exactly where it left off), plus an empty keep-alive line every second (the
  *   worker reconnects when it hears nothing for 3 s).
  * - `GET /metrics` — Prometheus text (prom-client, the coordinator's own registry).
  *
- * Every request, `/metrics` included, must carry `Authorization: Bearer <token>`:
+ * Every request, `/metrics` included, must carry the token: workers sign each request
+ * with it and get every answer signed back (relay-auth.ts: the token never travels, so
+ * a rogue relay learns nothing); `Authorization: Bearer <token>` is accepted too:
  * the relay may be bound beyond loopback (`--listen 0.0.0.0:…`), and the metrics
  * reveal the target's behaviour; Prometheus sends the token with
  * `authorization: { credentials: … }` in its scrape config. Refusals are logged with
  * the peer address and never affect the run.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { LtError } from '../errors.js';
 import { parseWorkerMessage, type Command, type WorkerMessage } from './protocol.js';
 import { bearerOf, tokenMatches } from './token.js';
+import { ANSWER_MAC_HEADER, answerMac, commandMac, parseSignedAuth, verifyRequest } from './relay-auth.js';
 import { CommandQueues, LIVE_CAPS, type CoordinatorTransport, type MessageHandler } from './transport.js';
 
 /** Options of the relay server. */
@@ -35,6 +40,8 @@ export interface HttpRelayOptions {
   log?: (line: string) => void;
   /** Prometheus exposition for `GET /metrics`. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** PEM certificate and key: serve https (workers then trust it through NODE_EXTRA_CA_CERTS or --relay-ca). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** Largest accepted POST body (default 32 MiB: a final result with many steps is a few MiB). */
   maxBodyBytes?: number;
   /**
@@ -46,7 +53,7 @@ export interface HttpRelayOptions {
 
 /** The running relay: a coordinator transport plus where workers reach it. */
 export interface HttpRelayServer extends CoordinatorTransport {
-  /** `http://host:port` (after start). */
+  /** `http(s)://host:port` (after start). */
   readonly url: string;
   readonly token: string;
 }
@@ -66,9 +73,12 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
   let url = '';
   let closed = false;
 
-  function json(res: ServerResponse, status: number, body: unknown): void {
+  /** Writes a JSON answer; signed (relay-auth.ts) when the request was. */
+  function json(res: ServerResponse, status: number, body: unknown, requestMac?: string, extra: Record<string, string> = {}): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra };
+    if (requestMac) headers[ANSWER_MAC_HEADER] = answerMac(opts.token, requestMac, status, text);
+    res.writeHead(status, headers);
     res.end(text);
   }
 
@@ -76,39 +86,63 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
     return `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
   }
 
-  async function readBody(req: IncomingMessage): Promise<string> {
+  /** Reads the body, or undefined (after a 413 answer) when it is over `maxBody`. */
+  async function readBody(req: IncomingMessage, res: ServerResponse): Promise<string | undefined> {
+    const tooLarge = () => {
+      log(`relay: refused a ${req.headers['content-length'] ?? 'chunked'}-byte body from ${peer(req)}: over ${maxBody} bytes (413)`);
+      // The rest of the body is not read: close the connection rather than drain it.
+      json(res, 413, { error: `message body over ${maxBody} bytes` }, undefined, { connection: 'close' });
+      return undefined;
+    };
+    if (Number(req.headers['content-length'] ?? 0) > maxBody) return tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size > maxBody) throw new LtError('LT_ERR_RELAY', `message body over ${maxBody} bytes`);
+      if (size > maxBody) return tooLarge();
       chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  async function onMessages(req: IncomingMessage, res: ServerResponse, arrivedMono: number): Promise<void> {
+  async function onMessages(req: IncomingMessage, res: ServerResponse, arrivedMono: number, signed: { nonce: string; mac: string } | undefined): Promise<void> {
+    const text = await readBody(req, res);
+    if (text === undefined) return;
+    if (signed && !verifyRequest(opts.token, signed, 'POST', req.url ?? '', text)) return unauthorized(req, res, 'POST', 'wrong token (the request signature does not match)');
+    const reqMac = signed?.mac;
     let msgs: WorkerMessage[];
     try {
-      const raw = JSON.parse(await readBody(req)) as unknown;
+      const raw = JSON.parse(text) as unknown;
       msgs = (Array.isArray(raw) ? raw : [raw]).map(parseWorkerMessage);
     } catch (err) {
       const why = err instanceof SyntaxError ? `not JSON: ${err.message}` : (err as Error).message;
       log(`relay: bad request from ${peer(req)}: ${why}`);
-      return json(res, 400, { error: why });
+      return json(res, 400, { error: why }, reqMac);
     }
     for (const msg of msgs) {
-      const verdict = handler!(msg, performance.now() - arrivedMono);
+      let verdict;
+      try {
+        verdict = handler!(msg, performance.now() - arrivedMono);
+      } catch (err) {
+        // A well-formed message the coordinator cannot use (e.g. an undecodable histogram) is the sender's fault.
+        log(`relay: bad message from worker '${msg.workerId}' (${peer(req)}): ${(err as Error).message}`);
+        return json(res, 400, { error: `invalid ${msg.type} message: ${(err as Error).message}` }, reqMac);
+      }
       if (verdict && 'refuse' in verdict) {
         log(`relay: refused worker '${msg.workerId}' (${peer(req)}): ${verdict.refuse}`);
-        return json(res, 409, { refused: verdict.refuse });
+        return json(res, 409, { refused: verdict.refuse }, reqMac);
       }
       if (msg.type === 'register') registered.add(msg.workerId);
     }
-    json(res, 200, { ok: true });
+    json(res, 200, { ok: true }, reqMac);
   }
 
-  function onCommands(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+  function unauthorized(req: IncomingMessage, res: ServerResponse, method: string, why: string): void {
+    log(`relay: refused ${method} ${new URL(req.url ?? '/', 'http://relay').pathname} from ${peer(req)}: ${why} (401)`);
+    json(res, 401, { error: 'missing or wrong bearer token' }, undefined, { 'www-authenticate': 'Bearer realm="loadtest relay"' });
+  }
+
+  function onCommands(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, reqMac: string | undefined): void {
     const workerId = query.get('worker') ?? '';
     const after = Number(query.get('after') ?? '0');
     if (!workerId || !Number.isInteger(after) || after < 0) return json(res, 400, { error: 'need ?worker=ID&after=SEQ' });
@@ -118,7 +152,12 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
     const pump = () => {
       const pending = queues.since(workerId, sent);
       if (pending.length === 0) return;
-      res.write(pending.map((p) => JSON.stringify(p)).join('\n') + '\n');
+      const line = (p: { seq: number; cmd: Command }) => {
+        if (!reqMac) return JSON.stringify(p);
+        const cmdJson = JSON.stringify(p.cmd);
+        return `{"seq":${p.seq},"mac":"${commandMac(opts.token, reqMac, p.seq, cmdJson)}","cmd":${cmdJson}}`;
+      };
+      res.write(pending.map(line).join('\n') + '\n');
       sent = pending[pending.length - 1].seq;
     };
     queues.listen(workerId, pump);
@@ -143,13 +182,12 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrivedMono = performance.now();
     const u = new URL(req.url ?? '/', 'http://relay');
-    if (!tokenMatches(opts.token, bearerOf(req.headers.authorization))) {
-      log(`relay: refused ${req.method} ${u.pathname} from ${peer(req)}: ${req.headers.authorization ? 'wrong token' : 'no token'} (401)`);
-      res.setHeader('www-authenticate', 'Bearer realm="loadtest relay"');
-      return json(res, 401, { error: 'missing or wrong bearer token' });
-    }
-    if (req.method === 'POST' && u.pathname === '/v1/messages') return onMessages(req, res, arrivedMono);
-    if (req.method === 'GET' && u.pathname === '/v1/commands') return onCommands(req, res, u.searchParams);
+    const signed = parseSignedAuth(req.headers.authorization);
+    if (!signed && !tokenMatches(opts.token, bearerOf(req.headers.authorization))) return unauthorized(req, res, req.method ?? '?', req.headers.authorization ? 'wrong token' : 'no token');
+    // A POST's signature covers its body: checked once it is read (onMessages).
+    if (signed && req.method !== 'POST' && !verifyRequest(opts.token, signed, req.method ?? '', req.url ?? '')) return unauthorized(req, res, req.method ?? '?', 'wrong token (the request signature does not match)');
+    if (req.method === 'POST' && u.pathname === '/v1/messages') return onMessages(req, res, arrivedMono, signed);
+    if (req.method === 'GET' && u.pathname === '/v1/commands') return onCommands(req, res, u.searchParams, signed?.mac);
     if (req.method === 'GET' && u.pathname === '/metrics' && opts.metrics) {
       const m = await opts.metrics();
       res.writeHead(200, { 'content-type': m.contentType });
@@ -168,15 +206,20 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
     async start(h) {
       if (server) throw new LtError('LT_ERR_INTERNAL', 'relay already started');
       handler = h;
-      server = createServer((req, res) => {
+      const onRequest = (req: IncomingMessage, res: ServerResponse) => {
         route(req, res).catch((err: unknown) => {
           log(`relay: internal error on ${req.method} ${req.url}: ${(err as Error).message}`);
           if (!res.headersSent) json(res, 500, { error: (err as Error).message });
           else res.destroy();
         });
-      });
+      };
+      try {
+        server = opts.tls ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : createServer(onRequest);
+      } catch (err) {
+        throw new LtError('LT_ERR_USAGE', `the relay's TLS certificate or key is not usable: ${(err as Error).message}`, { cause: err });
+      }
       server.keepAliveTimeout = 5000;
-      server.on('connection', (s) => {
+      server.on(opts.tls ? 'secureConnection' : 'connection', (s: Socket) => {
         sockets.add(s);
         s.on('close', () => sockets.delete(s));
       });
@@ -188,7 +231,7 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
         server!.listen(opts.port ?? 0, host, () => resolve());
       });
       const addr = server.address() as AddressInfo;
-      url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+      url = `${opts.tls ? 'https' : 'http'}://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
     },
     send(workerId: string, cmd: Command) {
       if (!closed) queues.push(workerId, cmd);

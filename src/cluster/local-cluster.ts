@@ -16,6 +16,7 @@ import { LtError, PlanError } from '../errors.js';
 import type { Snapshot } from '../metrics/types.js';
 import { loadPlan } from '../plan/load.js';
 import { applyOverrides, type PlanOverrides } from '../plan/overrides.js';
+import type { TrustOptions } from '../plan/trust.js';
 import type { Result } from '../report/result-schema.js';
 import { runCoordinator, type CoordinatorControl, type CoordinatorOutcome } from './coordinator.js';
 import { createHttpRelayServer } from './http-relay-server.js';
@@ -40,6 +41,8 @@ export interface LocalClusterOptions {
   relayUrlFor?: (index: number, url: string) => string;
   workerArgs?: (index: number) => string[];
   onWorker?: (index: number, child: ChildProcess) => void;
+  /** Allow-lists of the coordinator's plan load (the workers get its resulting env list and data folders). */
+  trust?: TrustOptions;
   /** Called once the relay listens. */
   onRelay?: (url: string, token: string) => void;
 }
@@ -70,7 +73,7 @@ export async function runDistributedLocalDetailed(planPath: string, opts: LocalC
     throw new PlanError(`cannot read plan ${planPath}: ${(err as Error).message}`, { cause: err });
   }
   const file = relative(process.cwd(), abs).startsWith('..') ? abs : relative(process.cwd(), abs) || abs;
-  const loaded = loadPlan(text, file, { env, baseDir: dirname(abs) });
+  const loaded = loadPlan(text, file, { env, baseDir: dirname(abs), ...opts.trust });
   const plan = applyOverrides(loaded, opts.overrides ?? {});
   const token = newToken();
   let expose: (() => Promise<{ contentType: string; body: string }>) | undefined;
@@ -85,12 +88,15 @@ export async function runDistributedLocalDetailed(planPath: string, opts: LocalC
   };
   process.once('exit', killAll);
   const { command, args } = workerCommand();
+  // Workers read only what they are told to (README "Trust model"): here, what this process allowed.
+  const dataDirs = [...new Set(Object.values(plan.data).map((d) => dirname(resolve(dirname(abs), d.file))))];
+  const trustArgs = [...(plan.env.length ? ['--allow-env', plan.env.join(',')] : []), ...(dataDirs.length ? ['--allow-path', dataDirs.join(',')] : [])];
   let control: CoordinatorControl | undefined;
   const spawnWorkers = () => {
     for (let i = 0; i < opts.workers; i++) {
       const id = `w${i + 1}`;
       const url = opts.relayUrlFor?.(i, relay.url) ?? relay.url;
-      const child = spawn(command, [...args, '--relay', url, '--id', id, '--base-dir', dirname(abs), ...(opts.workerArgs?.(i) ?? [])], {
+      const child = spawn(command, [...args, '--relay', url, '--id', id, '--base-dir', dirname(abs), ...trustArgs, ...(opts.workerArgs?.(i) ?? [])], {
         env: { ...env, LOADTEST_RELAY_TOKEN: token, LOADTEST_PARENT_PIPE: '1' },
         stdio: ['pipe', 'pipe', 'pipe'],
       });

@@ -56,9 +56,10 @@ export interface WorkerTransport {
   readonly caps: TransportCaps;
   /**
    * Opens the command channel; `onCommand` receives commands in order, exactly once,
-   * across reconnects (the transport reconnects by itself until closed).
+   * across reconnects (the transport reconnects by itself until closed). `onError`
+   * hears a fatal channel failure (e.g. RelayUntrustedError); no command follows it.
    */
-  connect(workerId: string, onCommand: (cmd: Command) => void): void;
+  connect(workerId: string, onCommand: (cmd: Command) => void, onError?: (err: LtError) => void): void;
   /**
    * One delivery attempt of messages, in order. Resolves when the coordinator has
    * accepted all of them; rejects with RelayRefusedError (do not retry), RelayAuthError
@@ -82,6 +83,17 @@ export class RelayAuthError extends LtError {
   constructor(detail: string) {
     super('LT_ERR_RELAY', `relay refused the token (${detail}); pass the token the coordinator printed (--token)`);
     this.name = 'RelayAuthError';
+  }
+}
+
+/**
+ * The relay could not prove it knows the token (an answer not signed with it, see
+ * relay-auth.ts): a wrong or hostile `--relay` URL. Fatal; the worker runs nothing it sent.
+ */
+export class RelayUntrustedError extends LtError {
+  constructor(readonly relay: string, detail: string) {
+    super('LT_ERR_RELAY', `the relay at ${relay} did not prove it knows the token (${detail}): it is not the coordinator that printed this token, so this worker stops without running anything it sent (the token itself was never sent)`);
+    this.name = 'RelayUntrustedError';
   }
 }
 

@@ -40,6 +40,17 @@ export interface WorkerOptions {
   probes?: number;
   /** Environment for the plan's `env:` allow-list. */
   env?: Record<string, string | undefined>;
+  /**
+   * Env names this worker lets the coordinator's plan read (default none): the plan
+   * comes from whoever answers at the relay URL, so this worker decides (README "Trust model").
+   */
+  allowEnv?: readonly string[];
+  /** Where allowEnv came from, for messages (default "this worker's --allow-env"). */
+  allowEnvFrom?: string;
+  /** Folders beside the plan's own that its data files may be read from (default none). */
+  allowPaths?: readonly string[];
+  /** Where allowPaths came from, for messages (default "this worker's --allow-path"). */
+  allowPathsFrom?: string;
   /** Directory the plan's data files are relative to (default: cwd). */
   baseDir?: string;
   /**
@@ -132,14 +143,21 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerOutcome> {
   let heartbeat: NodeJS.Timeout | undefined;
   let lastSeq: number | undefined;
   try {
-    transport.connect(workerId, (cmd) => {
-      if (cmd.type === 'refused') {
-        fatal ??= new LtError('LT_ERR_CLUSTER', `coordinator refused this worker: ${cmd.reason}`);
+    transport.connect(
+      workerId,
+      (cmd) => {
+        if (cmd.type === 'refused') {
+          fatal ??= new LtError('LT_ERR_CLUSTER', `coordinator refused this worker: ${cmd.reason}`);
+          fatalCtl.abort(fatal);
+          return;
+        }
+        commands.deliver(cmd);
+      },
+      (err) => {
+        fatal ??= err;
         fatalCtl.abort(fatal);
-        return;
-      }
-      commands.deliver(cmd);
-    });
+      },
+    );
 
     // ── registration and clock probes ──
     const probes: ClockProbe[] = [];
@@ -185,7 +203,18 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerOutcome> {
     const assign = first as CommandOf<'assign'>;
     let plan;
     try {
-      const loaded = loadPlan(assign.plan.text, assign.plan.file, { env: opts.env ?? {}, baseDir: opts.workspaceDir ? dirname(resolve(opts.workspaceDir, assign.plan.file)) : (opts.baseDir ?? process.cwd()) });
+      // The coordinator checks this too, but a worker must not rely on the other end to refuse.
+      if (opts.planHash && assign.planHash !== opts.planHash) {
+        throw new LtError('LT_ERR_CLUSTER', `the coordinator assigned plan ${assign.plan.file} with hash ${assign.planHash.slice(0, 12)}…, but this worker's --plan has hash ${opts.planHash.slice(0, 12)}…: refusing to run a plan other than the one given`);
+      }
+      const loaded = loadPlan(assign.plan.text, assign.plan.file, {
+        env: opts.env ?? {},
+        baseDir: opts.workspaceDir ? dirname(resolve(opts.workspaceDir, assign.plan.file)) : (opts.baseDir ?? process.cwd()),
+        allowEnv: opts.allowEnv ?? [],
+        allowEnvFrom: opts.allowEnvFrom ?? "this worker's --allow-env",
+        allowPaths: opts.allowPaths ?? [],
+        allowPathsFrom: opts.allowPathsFrom ?? "this worker's --allow-path",
+      });
       if (loaded.hash !== assign.planHash) {
         throw new LtError('LT_ERR_CLUSTER', `plan ${assign.plan.file} loads here with hash ${loaded.hash.slice(0, 12)}…, the coordinator's is ${assign.planHash.slice(0, 12)}… (different data files or tool version?)`);
       }

@@ -14,11 +14,12 @@ import { resolvePlan } from './resolve.js';
 import type { Plan } from './types.js';
 import { applyWeights } from './weights.js';
 import { checkPlanSize, parsePlanYaml, planSizeLimit } from './yaml-source.js';
+import type { TrustOptions } from './trust.js';
 
 export { planHash } from './hash.js';
 
 /** Options of loadPlan / loadPlanFile. */
-export interface LoadOptions {
+export interface LoadOptions extends TrustOptions {
   /**
    * Environment the plan's `env:` allow-list reads from (default: none, so nothing leaks
    * by accident). LOADTEST_MAX_PLAN_SIZE in it raises the plan size limit.
@@ -52,7 +53,7 @@ export function loadPlan(text: string, file: string, opts: LoadOptions = {}): Pl
     // e.g. an alias bomb (maxAliasCount) or an alias to an undefined anchor.
     throw new PlanError(`${file}:1:1: YAML error: ${yamlMessage((err as Error).message)}`, { location: { file, line: 1, col: 1 }, cause: err });
   }
-  const plan = applyWeights(resolvePlan(loc, raw, file, { env: opts.env ?? {}, baseDir: opts.baseDir ?? dirname(resolve(file)) }));
+  const plan = applyWeights(resolvePlan(loc, raw, file, { ...opts, env: opts.env ?? {}, baseDir: opts.baseDir ?? dirname(resolve(file)) }));
   // VUs and rates summed over the run: after weights, which split one profile between scenarios.
   checkRunLoad(loc, plan.scenarios, plan.limits ?? DEFAULT_LIMITS);
   return { ...plan, hash: planHash(plan) };

@@ -13,6 +13,7 @@ import { check, fail, show, type Locator, type Path } from './locate.js';
 import { resolveProfile } from './profiles.js';
 import { extractedNames, newStepScope, requestsPerIteration, StepReader, type StepScope } from './steps.js';
 import { didYouMean, parseDurationMs, parseSizeBytes } from './units.js';
+import { dataPathProblem, neverReadable, type TrustOptions } from './trust.js';
 import type { DataSource, Plan, Scenario, Threshold } from './types.js';
 import type * as z from 'zod';
 import { parseThresholdObject, parseThresholdString, thresholdSchemaFor, ThresholdSyntaxError, type RawThresholdObject } from '../thresholds/parse.js';
@@ -38,16 +39,18 @@ export const PLAN_DEFAULTS = {
 const ms = (d: string): number => parseDurationMs(d)!;
 
 /** Where to find data files and which environment to capture. */
-export interface ResolveOptions {
+export interface ResolveOptions extends TrustOptions {
   env: Record<string, string | undefined>;
   baseDir: string;
 }
 
-function readData(loc: Locator, raw: S.RawPlan['data'], baseDir: string, limits: Readonly<Limits>): Record<string, DataSource> {
+function readData(loc: Locator, raw: S.RawPlan['data'], baseDir: string, limits: Readonly<Limits>, trust: TrustOptions): Record<string, DataSource> {
   const out: Record<string, DataSource> = {};
   for (const [name, d] of Object.entries(raw ?? {})) {
     const p: Path = ['data', name, 'file'];
     const file = resolvePath(baseDir, d.file);
+    const outside = dataPathProblem(file, baseDir, trust);
+    if (outside) fail(loc, p, outside);
     let text: string;
     try {
       // Bytes are checked on the open file before it is read, so a huge file costs nothing.
@@ -196,11 +199,18 @@ function resolveWithin(loc: Locator, raw: object, file: string, opts: ResolveOpt
   const target = readTarget(loc, r.target);
   const env = r.env ?? [];
   const envValues: Record<string, string> = {};
+  env.forEach((n, i) => {
+    const never = neverReadable(n);
+    if (never) fail(loc, ['env', i], never);
+    if (opts.allowEnv && !opts.allowEnv.includes(n)) {
+      fail(loc, ['env', i], `the plan reads ${n}, which ${opts.allowEnvFrom ?? '--allow-env'} does not allow (${opts.allowEnv.length ? `allowed: ${opts.allowEnv.join(', ')}` : 'it allows none'}); whoever runs the plan decides what it may read`);
+    }
+  });
   for (const n of env) {
     const v = opts.env[n];
     if (v !== undefined) envValues[n] = v;
   }
-  const data = readData(loc, r.data, opts.baseDir, limits);
+  const data = readData(loc, r.data, opts.baseDir, limits, opts);
   // Defaults first: steps read them (timeout, Content-Type already set). Their templates
   // run in every scenario, so they may read any variable or column some scenario has.
   const anyVars = extractedNames(r.setup);

@@ -13,7 +13,12 @@ import { didYouMean } from './units.js';
  * in step with src/engine/journey/template.ts by test/plan/templates.test.ts.
  */
 export const TEMPLATE_HELPERS = ['uuid', 'randomInt', 'randomItem', 'randomString', 'now', 'isoDate', 'base64', 'json'] as const;
-const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
+/**
+ * Handlebars' `log` is left out on purpose (issue 16): it is the one way a template could
+ * print, and `{{log (base64 env.X)}}` would put a secret in CI logs in a form no mask
+ * matches. Templates only build requests; the README's "Trust model" says why.
+ */
+const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'];
 const ALL_HELPERS = new Set<string>([...TEMPLATE_HELPERS, ...BUILTIN_HELPERS]);
 
 /** True when text holds a template expression (otherwise it is sent as-is). */
@@ -123,6 +128,10 @@ export function templateProblem(text: string, env: readonly string[], names?: Te
     const calls = (n.type === 'MustacheStatement' || n.type === 'SubExpression' || n.type === 'BlockStatement') && n.path?.type === 'PathExpression';
     if (calls && (n.params?.length || n.hash?.pairs?.length || n.type === 'BlockStatement')) {
       const name = n.path!.original ?? '';
+      if (name === 'log') {
+        problem = 'templates cannot print ({{log}} is not available): a template could write env values and secrets, in encoded forms no mask catches, to CI logs';
+        return;
+      }
       if (!ALL_HELPERS.has(name)) {
         const guess = didYouMean(name, ALL_HELPERS);
         problem = `unknown template helper '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}; helpers: ${[...TEMPLATE_HELPERS, ...BUILTIN_HELPERS].join(', ')}`;

@@ -14,12 +14,16 @@ Hosts the HTTP relay, waits for N workers ('loadtest worker --relay URL --token 
 gives each its share of the plan and one start instant, merges their live
 measurements and writes the result. Prints one machine-readable line first:
   relay: http://HOST:PORT token: TOKEN
+(TOKEN is '<given>' when --token or LOADTEST_RELAY_TOKEN set it; in a GitHub job a
+'::add-mask::' line comes first, so the runner hides it from every later line.)
 Prometheus metrics: GET /metrics on the relay, with 'Authorization: Bearer TOKEN'.
 Exit codes: 0 passed, 99 thresholds failed, 2 invalid plan or usage, 105 aborted, 1 error.
 
 Options:
   --listen <host:port>            Where the relay listens (default 127.0.0.1:0 — loopback, any port)
   --token <token>                 Use this token instead of a random one (env LOADTEST_RELAY_TOKEN)
+  --tls-cert <file>               Serve the relay over https with this PEM certificate…
+  --tls-key <file>                …and this PEM key (workers: --relay-ca or NODE_EXTRA_CA_CERTS)
 ${cliHelp()}
 `;
 
@@ -36,9 +40,18 @@ export const command: Command = {
   summary: 'Coordinate a distributed run (hosts the relay workers join)',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('coordinator', argv, cliParseConfig({ listen: { type: 'string' }, token: { type: 'string' } }));
+    const { values, positionals } = parseCommandArgs('coordinator', argv, cliParseConfig({ listen: { type: 'string' }, token: { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' } }));
     if (positionals.length !== 1) throw new UsageError(`coordinator takes exactly one plan file (got ${positionals.length ? positionals.map((p) => `'${p}'`).join(' ') : 'none'})`);
-    const { listen, token: tokenFlag, ...rest } = values as Record<string, string | boolean | undefined>;
+    const { listen, token: tokenFlag, 'tls-cert': tlsCert, 'tls-key': tlsKey, ...rest } = values as Record<string, string | boolean | undefined>;
+    if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together (a PEM certificate and its key)');
+    const readPem = (flag: string, path: string) => {
+      try {
+        return readFileSync(resolve(io.cwd, path));
+      } catch (err) {
+        throw new UsageError(`--${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    };
+    const tls = tlsCert ? { cert: readPem('tls-cert', tlsCert as string), key: readPem('tls-key', tlsKey as string) } : undefined;
     const opts = validateOptions(rest, 'cli');
     const { host, port } = parseListen((listen as string | undefined) ?? '127.0.0.1:0');
     const workers = opts.workers as number;
@@ -57,12 +70,16 @@ export const command: Command = {
     const { newToken } = await import('../../cluster/token.js');
     const file = relative(io.cwd, abs) || abs;
     const overrides = { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined };
-    const plan = applyOverrides(loadPlan(text, file, { env: io.env, baseDir: dirname(abs) }), overrides);
+    const { cliTrust } = await import('./run.js');
+    const plan = applyOverrides(loadPlan(text, file, { env: io.env, baseDir: dirname(abs), ...cliTrust(opts) }), overrides);
     checkOutputs(opts, io.cwd);
-    const token = (tokenFlag as string | undefined) ?? io.env.LOADTEST_RELAY_TOKEN ?? newToken();
+    if (tokenFlag === '') throw new UsageError('--token: must not be empty');
+    // An empty LOADTEST_RELAY_TOKEN is unset (an empty token would let anyone in).
+    const envToken = io.env.LOADTEST_RELAY_TOKEN || undefined;
+    const token = (tokenFlag as string | undefined) ?? envToken ?? newToken();
     const log = (line: string) => io.stderr.write(`${line}\n`);
     let expose: (() => Promise<{ contentType: string; body: string }>) | undefined;
-    const relay = createHttpRelayServer({ host, port, token, log, metrics: async () => (expose ? expose() : { contentType: 'text/plain', body: '' }) });
+    const relay = createHttpRelayServer({ host, port, token, log, tls, metrics: async () => (expose ? expose() : { contentType: 'text/plain', body: '' }) });
     const progress = opts.quiet ? undefined : new Progress(io.stdout, Date.now());
     // The live dashboard is the same page as the report, fed by the merged snapshots.
     const dashboard = opts.dashboard ? await (await import('../../report/dashboard.js')).startDashboard({ port: opts.dashboardPort as number, plan }) : undefined;
@@ -84,7 +101,11 @@ export const command: Command = {
           dashboard?.publish(snap);
         },
         onListening: () => {
-          io.stdout.write(`relay: ${relay.url} token: ${token}\n`);
+          // Once, and only a token this process made up: one given to it is known to whoever
+          // gave it. In a GitHub job the runner masks it from every later log line.
+          const given = tokenFlag !== undefined || envToken !== undefined;
+          if (!given && io.env.GITHUB_ACTIONS === 'true') io.stdout.write(`::add-mask::${token}\n`);
+          io.stdout.write(`relay: ${relay.url} token: ${given ? '<given>' : token}\n`);
           log(`waiting for ${workers} worker(s): loadtest worker --relay ${relay.url} --token <token>`);
         },
       });

@@ -5,6 +5,7 @@ import { parseCommandArgs } from '../args.js';
 import { cliHelp, cliParseConfig, validateOptions, type OptionValues } from '../../options.js';
 import { UsageError } from '../../errors.js';
 import { loadPlanFile } from '../../plan/load.js';
+import { parseEnvNames, type TrustOptions } from '../../plan/trust.js';
 import { applyOverrides } from '../../plan/overrides.js';
 import { runPlan } from '../../runner.js';
 import type { Result } from '../../report/result-schema.js';
@@ -29,9 +30,15 @@ ${cliHelp()}
   --no-stream                     With --controller: print the run id and exit
 `;
 
+/** `--allow-env`, when given, as load options (without it the plan's own list holds, runner credentials excepted). */
+export function cliTrust(opts: OptionValues): TrustOptions {
+  return opts.allowEnv === undefined ? {} : { allowEnv: parseEnvNames(opts.allowEnv as string, '--allow-env') };
+}
+
 /** Runs `plan` per the options and writes the requested outputs. */
 export async function runCommand(planPath: string, opts: OptionValues, io: CliIO): Promise<{ result: Result; comparison?: Comparison }> {
-  const loaded = loadPlanFile(resolve(io.cwd, planPath), { env: io.env });
+  const trust = cliTrust(opts);
+  const loaded = loadPlanFile(resolve(io.cwd, planPath), { env: io.env, ...trust });
   const plan = applyOverrides(loaded, { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined });
   checkOutputs(opts, io.cwd);
   const workers = (opts.workers as number) ?? 1;
@@ -57,6 +64,7 @@ export async function runCommand(planPath: string, opts: OptionValues, io: CliIO
         overrides: { vus: opts.vus as number | undefined, durationMs: opts.duration as number | undefined, target: opts.target as string | undefined },
         log: (line: string) => io.stderr.write(`${line}\n`),
         onSnapshot,
+        trust,
       });
     } else result = await runPlan(plan, { signal: io.signal, onSnapshot });
   } finally {

@@ -1,4 +1,5 @@
 /** `loadtest worker --relay URL --token T [--id name]` — joins a coordinator's run. */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { parseCommandArgs } from '../args.js';
@@ -19,6 +20,11 @@ Options:
   --plan <file>        Local copy of the plan, checked against the coordinator's
   --base-dir <dir>     Directory the plan's data files are relative to (default: cwd)
   --max-vus <n>        Most VUs this worker takes on (default: 1000 per core)
+  --allow-env <names>  Env names the coordinator's plan may read here (comma-separated;
+                       default none: the plan comes from whoever answers at --relay)
+  --allow-path <dirs>  Folders besides --base-dir its data files may come from
+  --relay-ca <file>    PEM CA certificate to trust for an https:// relay (or set
+                       NODE_EXTRA_CA_CERTS)
   --clock-skew-ms <n>  Testing aid: pretend this machine's clock is off by n ms
 `;
 
@@ -34,6 +40,9 @@ export const command: Command = {
       plan: { type: 'string' },
       'base-dir': { type: 'string' },
       'max-vus': { type: 'string' },
+      'allow-env': { type: 'string' },
+      'allow-path': { type: 'string' },
+      'relay-ca': { type: 'string' },
       'clock-skew-ms': { type: 'string' },
     });
     if (positionals.length) throw new UsageError(`worker takes no positional arguments (got ${positionals.map((p) => `'${p}'`).join(' ')}); the plan comes from the coordinator`);
@@ -56,10 +65,21 @@ export const command: Command = {
 
     const { createHttpRelayClient } = await import('../../cluster/http-relay-client.js');
     const { runWorker } = await import('../../cluster/worker.js');
+    const { parseEnvNames, parsePaths } = await import('../../plan/trust.js');
+    const allowEnv = parseEnvNames(values['allow-env'] as string | undefined, '--allow-env');
+    const allowPaths = parsePaths(values['allow-path'] as string | undefined, io.cwd);
+    let ca: Buffer | undefined;
+    if (values['relay-ca']) {
+      try {
+        ca = readFileSync(resolve(io.cwd, values['relay-ca'] as string));
+      } catch (err) {
+        throw new UsageError(`--relay-ca: cannot read ${values['relay-ca'] as string}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
     let planHash: string | undefined;
     if (values.plan) {
       const { loadPlanFile } = await import('../../plan/load.js');
-      planHash = loadPlanFile(resolve(io.cwd, values.plan as string), { env: io.env }).hash;
+      planHash = loadPlanFile(resolve(io.cwd, values.plan as string), { env: io.env, allowEnv, allowPaths }).hash;
     }
     const log = (line: string) => io.stderr.write(`${line}\n`);
     // Local clusters tie workers to the parent: its death closes our stdin.
@@ -73,12 +93,14 @@ export const command: Command = {
     }
     try {
       const out = await runWorker({
-        transport: createHttpRelayClient({ url: relayUrl, token, log }),
+        transport: createHttpRelayClient({ url: relayUrl, token, log, ca }),
         workerId: id,
         capacity: maxVus ? { maxVus } : undefined,
         planHash,
         nowMs: skewMs ? () => performance.timeOrigin + performance.now() + skewMs : undefined,
         env: io.env,
+        allowEnv,
+        allowPaths,
         baseDir: resolve(io.cwd, (values['base-dir'] as string | undefined) ?? '.'),
         signal: AbortSignal.any([io.signal, parent.signal]),
         giveUpMs: parentPiped ? 10_000 : undefined,

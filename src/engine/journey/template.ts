@@ -150,13 +150,16 @@ let instance: typeof Handlebars | undefined;
 function hb(): typeof Handlebars {
   if (!instance) {
     instance = Handlebars.create();
+    // Templates never print (src/plan/templates.ts): a plan that slipped past load still cannot log.
+    instance.unregisterHelper('log');
     useStringJoin(instance);
     registerHelpers(instance);
   }
   return instance;
 }
 
-const COMPILE_OPTIONS: CompileOptions = { noEscape: true, strict: false };
+// `log` is not a known helper (unregistered above): a call is Handlebars' clear "Missing helper" error.
+const COMPILE_OPTIONS: CompileOptions = { noEscape: true, strict: false, knownHelpers: { log: false } };
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];
 
 /** A Handlebars error in one line: its first line plus what token it got (the rest is a token dump). */
