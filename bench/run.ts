@@ -10,6 +10,10 @@
  *  open        open-model rate ladder (BENCH_RATES, default 5000,10000,20000,40000/s):
  *              achieved rate, dropped, lag p99, p99 of second 0 and of the steady
  *              seconds, event-loop p99, CPU — the generator's own truth at speed.
+ *  stall       stall target (500 ms every 2 s, BENCH_STALL_RATES, default 2000,5000/s, 4 s):
+ *              our p90/p95/p99 against an exact reference (test/support/exact-reference.ts:
+ *              same target and schedule, each request stamped against its scheduled
+ *              send with process.hrtime), target ±5 %.
  *  merge       coordinator CPU per merge interval and memory, 256 workers (bench/coordinator.ts).
  *
  * Usage: npm run bench [-- section…] ; env BENCH_SECONDS (default 10), BENCH_ROUNDS (2).
@@ -23,6 +27,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
+import { exactPercentile, exactReference } from '../test/support/exact-reference.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // BENCH_CLI: bench another build (e.g. a private one while dist/ is being rebuilt).
@@ -228,6 +233,41 @@ async function open(url: string): Promise<void> {
   }
 }
 
+/** The demo target (its /stall endpoint) in a child process, so it does not share the reference's CPU. */
+async function startDemo(): Promise<{ url: string; stop(): void }> {
+  const code = `import('${join(ROOT, 'src', 'demo', 'target.ts')}').then(async (m) => { const t = await m.startDemoTarget({ port: 0, quiet: true }); console.log(t.url); process.on('SIGTERM', () => t.close()); })`;
+  const p = spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const [line] = (await once(p.stdout!, 'data')) as [Buffer];
+  return { url: line.toString().trim(), stop: () => p.kill('SIGTERM') };
+}
+
+async function stall(): Promise<void> {
+  const rates = (process.env.BENCH_STALL_RATES ?? '2000,5000').split(',').map(Number);
+  const path = '/stall?every=2000&for=500';
+  // Two whole stall periods: every run sends a quarter of its arrivals into a stall.
+  const durationMs = 4000;
+  const demo = await startDemo();
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const rate of rates) {
+        // Each stall holds rate/2 arrivals: VUs (and reference connections) for all of them.
+        const vus = Math.ceil(rate * 0.6);
+        const ref = await exactReference({ origin: demo.url, path, ratePerSec: rate, durationMs, warmConnections: vus });
+        const p = plan(`stall-${rate}`, `name: stall\ntarget: ${demo.url}\nscenarios:\n  s:\n    duration: ${durationMs}ms\n    profile: { type: constant_rate, rate: ${rate}, pre_allocated_vus: ${vus}, max_vus: ${vus * 2} }\n    steps:\n      - { name: stall, method: GET, url: "${path}" }\n`);
+        const { result } = await loadtestResult(p);
+        const cells = [90, 95, 99].map((q) => {
+          const ours = result.summary.latency_ms[`p${q}`] as number;
+          const exact = exactPercentile(ref, q);
+          return `p${q} ${ours.toFixed(1)} vs ${exact.toFixed(1)} ms (${(100 * (ours / exact - 1)).toFixed(1)} %)`;
+        });
+        console.log(`stall ${rate}/s round ${round + 1}: ours vs exact reference: ${cells.join(', ')}; dropped ${result.summary.dropped_iterations}`);
+      }
+    }
+  } finally {
+    demo.stop();
+  }
+}
+
 async function rss(url: string): Promise<void> {
   const secs = Math.max(SECONDS, 15);
   // Per-VU connections (the default, browser-like: 10,000 sockets) and one shared pool.
@@ -252,6 +292,7 @@ try {
   if (want('startup')) await startup();
   if (want('rss')) await rss(target.url);
   if (want('open')) await open(target.url);
+  if (want('stall')) await stall();
 } finally {
   target.stop();
 }
