@@ -37,6 +37,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const tmp = mkdtempSync(join(tmpdir(), 'lt-bench-'));
 
+/** Quiet time before each result run (loadtestResult). */
+const SETTLE_MS = 2000;
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function freePort(): Promise<number> {
@@ -95,14 +98,19 @@ interface Measured {
   maxRssMb: number;
 }
 
-/** Runs a child to completion, sampling its RSS. */
-async function runChild(cmd: string, args: string[], timeoutMs: number): Promise<{ stdout: string; maxRssMb: number; code: number | null }> {
+/**
+ * Runs a child to completion, sampling its RSS unless `sampleRss` is false (the open
+ * and stall sections: their figures are the generator's timing, and the sampler is one
+ * more process waking ten times a second on the two cores the generator and the
+ * target share).
+ */
+async function runChild(cmd: string, args: string[], timeoutMs: number, sampleRss = true): Promise<{ stdout: string; maxRssMb: number; code: number | null }> {
   const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', () => undefined);
   let maxKb = 0;
-  const sampler = setInterval(() => {
+  const sampler = !sampleRss ? undefined : setInterval(() => {
     try {
       const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       if (m) maxKb = Math.max(maxKb, Number(m[1]));
@@ -207,10 +215,15 @@ async function startup(): Promise<void> {
   console.log(`startup (spawn → first request, alternating, median of ${runs}): loadtest ${lt.toFixed(0)} ms (min ${Math.min(...lts).toFixed(0)}), autocannon ${ac.toFixed(0)} ms (min ${Math.min(...acs).toFixed(0)}), ratio ${(lt / ac).toFixed(3)}x`);
 }
 
-/** One loadtest run's Result JSON. */
+/**
+ * One loadtest run's Result JSON. Each run starts after SETTLE_MS of quiet: the
+ * previous run's process has just closed up to 2,000 connections and the target is
+ * still tearing them down, which a back-to-back run's second 0 would pay for.
+ */
 async function loadtestResult(planPath: string): Promise<{ result: any; maxRssMb: number }> {
   const out = join(tmp, 'result.json');
-  const r = await runChild(process.execPath, [CLI, 'run', planPath, '--quiet', '--out', out], (SECONDS + 60) * 1000);
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const r = await runChild(process.execPath, [CLI, 'run', planPath, '--quiet', '--out', out], (SECONDS + 60) * 1000, false);
   if (r.code !== 0 && r.code !== 99) throw new Error(`loadtest exited ${r.code}: ${r.stdout.slice(-2000)}`);
   return { result: JSON.parse(readFileSync(out, 'utf8')), maxRssMb: r.maxRssMb };
 }
@@ -218,6 +231,8 @@ async function loadtestResult(planPath: string): Promise<{ result: any; maxRssMb
 async function open(url: string): Promise<void> {
   const rates = (process.env.BENCH_RATES ?? '5000,10000,20000,40000').split(',').map(Number);
   const f = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
+  // The plans stay in tmp: any row can be rerun outside the bench, as `node dist/cli.mjs run <plan>`.
+  console.log(`  plans: ${tmp}/open-<rate>.yaml`);
   console.log('  rate/s  round  achieved/s  dropped  lag p99  p99 s0  p99 steady  whole p99  loop p99  cpu %');
   for (let round = 0; round < ROUNDS; round++) {
     for (const rate of rates) {
