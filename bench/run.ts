@@ -267,7 +267,7 @@ async function stall(): Promise<void> {
       for (const rate of rates) {
         // Each stall holds rate/2 arrivals: VUs (and reference connections) for all of them.
         const vus = Math.ceil(rate * 0.6);
-        const ref = await exactReference({ origin: demo.url, path, ratePerSec: rate, durationMs, warmConnections: vus });
+        const ref = await exactReference({ origin: demo.url, path, ratePerSec: rate, durationMs, warmConnections: vus, holdPath: `/slow?ms=${Math.ceil(vus / 100) * 20 + 500}` });
         const p = plan(`stall-${rate}`, `name: stall\ntarget: ${demo.url}\nscenarios:\n  s:\n    duration: ${durationMs}ms\n    profile: { type: constant_rate, rate: ${rate}, pre_allocated_vus: ${vus}, max_vus: ${vus * 2} }\n    steps:\n      - { name: stall, method: GET, url: "${path}" }\n`);
         const { result } = await loadtestResult(p);
         const cells = [90, 95, 99].map((q) => {

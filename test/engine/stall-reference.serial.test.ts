@@ -27,7 +27,7 @@ const PATH = '/stall?every=2000&for=500';
 
 test('a stalling target at 2,000/s: p90/p95/p99 within ±5 % of the exact reference', async () => {
   // 1,000 arrivals wait in each stall: enough VUs (and reference connections) for all.
-  const reference = await exactReference({ origin: target.url, path: PATH, ratePerSec: RATE, durationMs: DURATION_MS, warmConnections: 1200 });
+  const reference = await exactReference({ origin: target.url, path: PATH, ratePerSec: RATE, durationMs: DURATION_MS, warmConnections: 1200, holdPath: '/slow?ms=1000' });
   assert.equal(reference.length, (RATE * DURATION_MS) / 1000);
   const plan = planFrom(`
 name: stall-reference

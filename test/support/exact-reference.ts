@@ -6,17 +6,38 @@
  */
 import { Agent } from 'undici';
 
+/** Connections opened together in the reference's warm-up, and the pause between waves. */
+const WARM_WAVE = 100;
+const WARM_WAVE_GAP_MS = 20;
+
 /** Monotonic ms from process.hrtime (ns resolution). */
 const hrMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 /** Exact latencies (ms, completion − scheduled send) of `ratePerSec × durationMs` arrivals, sorted. */
-export async function exactReference(opts: { origin: string; path: string; ratePerSec: number; durationMs: number; warmConnections: number }): Promise<number[]> {
+export async function exactReference(opts: {
+  origin: string;
+  path: string;
+  ratePerSec: number;
+  durationMs: number;
+  /** Connections opened before t0 (as many as the schedule will need at once). */
+  warmConnections: number;
+  /** A path the target holds long enough for every warm-up wave to be open at once (the demo target's `/slow?ms=N`). */
+  holdPath: string;
+}): Promise<number[]> {
   // Unlimited connections: an arrival never waits for a free one, as none is ever dropped.
   const agent = new Agent({ connections: null, pipelining: 1, keepAliveTimeout: 30_000 });
   const get = (path: string) => agent.request({ origin: opts.origin, path, method: 'GET' }).then((r) => r.body.dump());
   try {
-    // Open the connections and run the code once before t0, as the engine's warm-up does.
-    await Promise.all(Array.from({ length: opts.warmConnections }, () => get('/')));
+    // Open the connections and run the code before t0, as the engine's warm-up does. In
+    // waves: a server's accept queue (Node's default backlog is 511) drops the SYNs of
+    // 1,000 connects made at once, and those retry a second or more later. Each wave's
+    // requests are held, so the next wave opens new connections instead of reusing them.
+    const warm: Promise<void>[] = [];
+    for (let k = 0; k < opts.warmConnections; k += WARM_WAVE) {
+      for (let j = k; j < Math.min(k + WARM_WAVE, opts.warmConnections); j++) warm.push(get(opts.holdPath));
+      await new Promise((r) => setTimeout(r, WARM_WAVE_GAP_MS));
+    }
+    await Promise.all(warm);
     const total = Math.round((opts.ratePerSec * opts.durationMs) / 1000);
     const stepMs = 1000 / opts.ratePerSec;
     const latencies: number[] = new Array(total);
