@@ -24,8 +24,11 @@ export async function exactReference(opts: {
   /** A path the target holds long enough for every warm-up wave to be open at once (the demo target's `/slow?ms=N`). */
   holdPath: string;
 }): Promise<number[]> {
-  // Unlimited connections: an arrival never waits for a free one, as none is ever dropped.
-  const agent = new Agent({ connections: null, pipelining: 1, keepAliveTimeout: 30_000 });
+  // As many connections as the warm-up opens, no more: a generator that falls behind
+  // (a loaded machine) would otherwise open hundreds at once mid-run, overflow the
+  // server's accept queue and get ECONNRESET (seen at 2,000/s at load average 21).
+  // An arrival that finds them all busy waits, and its wait counts in its latency.
+  const agent = new Agent({ connections: opts.warmConnections, pipelining: 1, keepAliveTimeout: 30_000 });
   const get = (path: string) => agent.request({ origin: opts.origin, path, method: 'GET' }).then((r) => r.body.dump());
   try {
     // Open the connections and run the code before t0, as the engine's warm-up does. In
