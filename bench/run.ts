@@ -10,6 +10,10 @@
  *  open        open-model rate ladder (BENCH_RATES, default 5000,10000,20000,40000/s):
  *              achieved rate, dropped, lag p99, p99 of second 0 and of the steady
  *              seconds, event-loop p99, CPU — the generator's own truth at speed.
+ *  stall       stall target (500 ms every 2 s, BENCH_STALL_RATES, default 2000,5000/s, 4 s):
+ *              our p90/p95/p99 against an exact reference (test/support/exact-reference.ts:
+ *              same target and schedule, each request stamped against its scheduled
+ *              send with process.hrtime), target ±5 %.
  *  merge       coordinator CPU per merge interval and memory, 256 workers (bench/coordinator.ts).
  *
  * Usage: npm run bench [-- section…] ; env BENCH_SECONDS (default 10), BENCH_ROUNDS (2).
@@ -23,6 +27,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
+import { exactPercentile, exactReference } from '../test/support/exact-reference.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // BENCH_CLI: bench another build (e.g. a private one while dist/ is being rebuilt).
@@ -31,6 +36,9 @@ const AUTOCANNON = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const tmp = mkdtempSync(join(tmpdir(), 'lt-bench-'));
+
+/** Quiet time before each result run (loadtestResult). */
+const SETTLE_MS = 2000;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -90,14 +98,19 @@ interface Measured {
   maxRssMb: number;
 }
 
-/** Runs a child to completion, sampling its RSS. */
-async function runChild(cmd: string, args: string[], timeoutMs: number): Promise<{ stdout: string; maxRssMb: number; code: number | null }> {
+/**
+ * Runs a child to completion, sampling its RSS unless `sampleRss` is false (the open
+ * and stall sections: their figures are the generator's timing, and the sampler is one
+ * more process waking ten times a second on the two cores the generator and the
+ * target share).
+ */
+async function runChild(cmd: string, args: string[], timeoutMs: number, sampleRss = true): Promise<{ stdout: string; maxRssMb: number; code: number | null }> {
   const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', () => undefined);
   let maxKb = 0;
-  const sampler = setInterval(() => {
+  const sampler = !sampleRss ? undefined : setInterval(() => {
     try {
       const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       if (m) maxKb = Math.max(maxKb, Number(m[1]));
@@ -202,10 +215,15 @@ async function startup(): Promise<void> {
   console.log(`startup (spawn → first request, alternating, median of ${runs}): loadtest ${lt.toFixed(0)} ms (min ${Math.min(...lts).toFixed(0)}), autocannon ${ac.toFixed(0)} ms (min ${Math.min(...acs).toFixed(0)}), ratio ${(lt / ac).toFixed(3)}x`);
 }
 
-/** One loadtest run's Result JSON. */
+/**
+ * One loadtest run's Result JSON. Each run starts after SETTLE_MS of quiet: the
+ * previous run's process has just closed up to 2,000 connections and the target is
+ * still tearing them down, which a back-to-back run's second 0 would pay for.
+ */
 async function loadtestResult(planPath: string): Promise<{ result: any; maxRssMb: number }> {
   const out = join(tmp, 'result.json');
-  const r = await runChild(process.execPath, [CLI, 'run', planPath, '--quiet', '--out', out], (SECONDS + 60) * 1000);
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const r = await runChild(process.execPath, [CLI, 'run', planPath, '--quiet', '--out', out], (SECONDS + 60) * 1000, false);
   if (r.code !== 0 && r.code !== 99) throw new Error(`loadtest exited ${r.code}: ${r.stdout.slice(-2000)}`);
   return { result: JSON.parse(readFileSync(out, 'utf8')), maxRssMb: r.maxRssMb };
 }
@@ -213,6 +231,8 @@ async function loadtestResult(planPath: string): Promise<{ result: any; maxRssMb
 async function open(url: string): Promise<void> {
   const rates = (process.env.BENCH_RATES ?? '5000,10000,20000,40000').split(',').map(Number);
   const f = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
+  // The plans stay in tmp: any row can be rerun outside the bench, as `node dist/cli.mjs run <plan>`.
+  console.log(`  plans: ${tmp}/open-<rate>.yaml`);
   console.log('  rate/s  round  achieved/s  dropped  lag p99  p99 s0  p99 steady  whole p99  loop p99  cpu %');
   for (let round = 0; round < ROUNDS; round++) {
     for (const rate of rates) {
@@ -225,6 +245,41 @@ async function open(url: string): Promise<void> {
         `  ${String(rate).padStart(6)}  ${String(round + 1).padStart(5)}  ${f(result.summary.requests / SECONDS).padStart(10)}  ${String(result.summary.dropped_iterations).padStart(7)}  ${f(result.generator_lag_ms?.p99 ?? 0).padStart(7)}  ${f(ts[0]?.p99 ?? 0).padStart(6)}  ${f(median(steady) ?? 0).padStart(10)}  ${f(result.summary.latency_ms.p99).padStart(9)}  ${f(g?.event_loop_p99_ms ?? 0).padStart(8)}  ${f(g?.cpu_pct_max ?? 0).padStart(5)}`,
       );
     }
+  }
+}
+
+/** The demo target (its /stall endpoint) in a child process, so it does not share the reference's CPU. */
+async function startDemo(): Promise<{ url: string; stop(): void }> {
+  const code = `import('${join(ROOT, 'src', 'demo', 'target.ts')}').then(async (m) => { const t = await m.startDemoTarget({ port: 0, quiet: true }); console.log(t.url); process.on('SIGTERM', () => t.close()); })`;
+  const p = spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const [line] = (await once(p.stdout!, 'data')) as [Buffer];
+  return { url: line.toString().trim(), stop: () => p.kill('SIGTERM') };
+}
+
+async function stall(): Promise<void> {
+  const rates = (process.env.BENCH_STALL_RATES ?? '2000,5000').split(',').map(Number);
+  const path = '/stall?every=2000&for=500';
+  // Two whole stall periods: every run sends a quarter of its arrivals into a stall.
+  const durationMs = 4000;
+  const demo = await startDemo();
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const rate of rates) {
+        // Each stall holds rate/2 arrivals: VUs (and reference connections) for all of them.
+        const vus = Math.ceil(rate * 0.6);
+        const ref = await exactReference({ origin: demo.url, path, ratePerSec: rate, durationMs, warmConnections: vus, holdPath: `/slow?ms=${Math.ceil(vus / 100) * 20 + 500}` });
+        const p = plan(`stall-${rate}`, `name: stall\ntarget: ${demo.url}\nscenarios:\n  s:\n    duration: ${durationMs}ms\n    profile: { type: constant_rate, rate: ${rate}, pre_allocated_vus: ${vus}, max_vus: ${vus * 2} }\n    steps:\n      - { name: stall, method: GET, url: "${path}" }\n`);
+        const { result } = await loadtestResult(p);
+        const cells = [90, 95, 99].map((q) => {
+          const ours = result.summary.latency_ms[`p${q}`] as number;
+          const exact = exactPercentile(ref, q);
+          return `p${q} ${ours.toFixed(1)} vs ${exact.toFixed(1)} ms (${(100 * (ours / exact - 1)).toFixed(1)} %)`;
+        });
+        console.log(`stall ${rate}/s round ${round + 1}: ours vs exact reference: ${cells.join(', ')}; dropped ${result.summary.dropped_iterations}`);
+      }
+    }
+  } finally {
+    demo.stop();
   }
 }
 
@@ -252,6 +307,7 @@ try {
   if (want('startup')) await startup();
   if (want('rss')) await rss(target.url);
   if (want('open')) await open(target.url);
+  if (want('stall')) await stall();
 } finally {
   target.stop();
 }

@@ -1,0 +1,60 @@
+/**
+ * Issue 10, target 2: against a stalling target (500 ms every 2 s) the open model's
+ * corrected p90/p95/p99 are those of an exact reference — a minimal client on the same
+ * target and schedule that stamps each request against its scheduled send time with
+ * process.hrtime (test/support/exact-reference.ts) — within ±5 %. Serial: both measure
+ * the generator's own timing, so other tests' CPU load must not run beside them.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDemoTarget } from '../../src/demo/target.js';
+import { run } from '../../src/engine/run.js';
+import { decodeHistogram } from '../../src/metrics/histogram.js';
+import { planFrom } from '../helpers.js';
+import { exactPercentile, exactReference } from '../support/exact-reference.js';
+
+let target: Awaited<ReturnType<typeof startDemoTarget>>;
+before(async () => {
+  target = await startDemoTarget({ port: 0, quiet: true });
+});
+after(() => target.close());
+
+const RATE = 2000;
+// Two whole stall periods: every run, whatever its phase against the target's clock,
+// sends the same share of its arrivals into a stall (a quarter).
+const DURATION_MS = 4000;
+const PATH = '/stall?every=2000&for=500';
+
+test('a stalling target at 2,000/s: p90/p95/p99 within ±5 % of the exact reference', async () => {
+  // 1,000 arrivals wait in each stall: enough VUs (and reference connections) for all.
+  const reference = await exactReference({ origin: target.url, path: PATH, ratePerSec: RATE, durationMs: DURATION_MS, warmConnections: 1200, holdPath: '/slow?ms=1000' });
+  assert.equal(reference.length, (RATE * DURATION_MS) / 1000);
+  const plan = planFrom(`
+name: stall-reference
+target: ${target.url}
+scenarios:
+  s:
+    duration: ${DURATION_MS}ms
+    profile: { type: constant_rate, rate: ${RATE}, pre_allocated_vus: 1200, max_vus: 2000 }
+    steps:
+      - { name: stall, method: GET, url: "${PATH}" }
+`);
+  const out = await run(plan);
+  const total = out.metrics.total;
+  assert.equal(total.counters.droppedIterations, 0);
+  assert.equal(total.counters.errors, 0);
+  assert.equal(total.counters.requests, reference.length);
+  const h = decodeHistogram(total.hist.latency!);
+  try {
+    for (const p of [90, 95, 99]) {
+      const ours = h.getValueAtPercentile(p) / 1000;
+      const exact = exactPercentile(reference, p);
+      // The stall puts these percentiles at 100–500 ms: a quarter of the arrivals wait.
+      assert.ok(exact > 50, `reference p${p} ${exact.toFixed(1)} ms should show the stall`);
+      const ratio = ours / exact;
+      assert.ok(ratio >= 0.95 && ratio <= 1.05, `p${p}: ours ${ours.toFixed(1)} ms vs exact ${exact.toFixed(1)} ms (ratio ${ratio.toFixed(3)})`);
+    }
+  } finally {
+    h.destroy();
+  }
+});
