@@ -60,25 +60,30 @@ export function buildTrend(runs: TrendRun[], opts: { head?: TrendRun; skipped?: 
 const BARS = '▁▂▃▄▅▆▇█';
 
 /**
- * One character per value on a shared min..max scale (a flat series sits mid-height);
- * a value that is not finite is `·`.
+ * One character per value on the min..max scale of `scale` (default: the values
+ * themselves; a flat series sits mid-height); values beyond it are clamped to the
+ * lowest or highest bar, and a value that is not finite is `·`.
  */
-export function sparkline(values: number[]): string {
-  const finite = values.filter(Number.isFinite);
+export function sparkline(values: number[], scale: number[] = values): string {
+  const finite = scale.filter(Number.isFinite);
   const lo = Math.min(...finite);
   const hi = Math.max(...finite);
   return values
     .map((v) => {
       if (!Number.isFinite(v)) return '·';
-      if (hi === lo) return BARS[3];
-      return BARS[Math.min(BARS.length - 1, Math.floor(((v - lo) / (hi - lo)) * BARS.length))];
+      if (hi === lo) return v > hi ? BARS[BARS.length - 1] : v < lo ? BARS[0] : BARS[3];
+      return BARS[Math.max(0, Math.min(BARS.length - 1, Math.floor(((v - lo) / (hi - lo)) * BARS.length)))];
     })
     .join('');
 }
 
 const fmt = (m: TrendMetric, v: number) => (m === 'error_rate' ? `${(v * 100).toFixed(2)}%` : m === 'rps' ? v.toFixed(1) : `${v >= 100 ? v.toFixed(0) : v.toFixed(2)} ms`);
 
-/** One display row per metric: the sparkline (head after `│` on the same scale), the range, and the head. */
+/**
+ * One display row per metric: the sparkline of the base runs on their own min..max
+ * (so a drift across them always shows, however far this run is from them), this
+ * run after `│` on that scale (clamped: its figure is in `head`), and the range.
+ */
 export interface TrendRow {
   metric: TrendMetric;
   spark: string;
@@ -94,11 +99,10 @@ export function trendRows(trend: Trend): TrendRow[] {
   if (!trend.runs.length) return [];
   return TREND_METRICS.map((m) => {
     const values = trend.runs.map((r) => r[m]);
-    const all = trend.head ? [...values, trend.head[m]] : values;
-    const line = sparkline(all);
+    const line = sparkline(values);
     return {
       metric: m,
-      spark: trend.head ? `${line.slice(0, values.length)}│${line.slice(values.length)}` : line,
+      spark: trend.head ? `${line}│${sparkline([trend.head[m]], values)}` : line,
       oldest: fmt(m, values[0]),
       newest: fmt(m, values[values.length - 1]),
       min: fmt(m, Math.min(...values)),
