@@ -6,7 +6,8 @@ import type { Result } from '../report/result-schema.js';
 import type { Comparison } from '../report/compare.js';
 import { LtError } from '../errors.js';
 
-function write(path: string, text: string): void {
+/** Writes a file (creating its folder); a failure is LT_ERR_IO naming the path. */
+export function writeOutputFile(path: string, text: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
@@ -26,6 +27,6 @@ export async function writeOutputs(result: Result, opts: OptionValues, cwd: stri
   for (const [path, format] of targets) {
     if (!path) continue;
     const text = format === 'json' ? JSON.stringify(result, null, 2) + '\n' : (await import('../report/render.js')).render(result, format, { comparison });
-    write(resolve(cwd, path), text);
+    writeOutputFile(resolve(cwd, path), text);
   }
 }
