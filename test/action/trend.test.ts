@@ -97,3 +97,27 @@ test('the PR comment shows the trend of the 10 available base runs and names the
   assert.match(html, /data-chart="trend"/);
   assert.match(html, /Left out: run 609/);
 });
+
+test('an unreadable result among the earlier runs is left out of the trend and named; the next run is the baseline', async () => {
+  const sha = (n: number) => n.toString(16).padEnd(40, '0');
+  github.addRun({ id: 701, headBranch: 'release', headSha: sha(0xb1), workflowPath: '.github/workflows/loadtest.yml', status: 'completed', conclusion: 'success', createdAt: '2026-01-20T10:00:00Z' });
+  github.addRun({ id: 702, headBranch: 'release', headSha: sha(0xb2), workflowPath: '.github/workflows/loadtest.yml', status: 'completed', conclusion: 'success', createdAt: '2026-01-21T10:00:00Z' });
+  github.addArtifact({ runId: 701, name: 'loadtest-report', files: { 'result.json': JSON.stringify(makeResult({ seed: 'rel-1' })) } });
+  github.addArtifact({ runId: 702, name: 'loadtest-report', files: { 'result.json': '{oops' } });
+  const r = await runAction({
+    inputs: { mode: 'run', plan: 'plan.yaml', 'github-token': 'test-token', baseline: 'auto', 'trend-runs': '5' },
+    event: { pull_request: { number: 78, base: { ref: 'release' }, head: { ref: 'feature', sha: 'f'.repeat(40) } } },
+    eventName: 'pull_request',
+    runId: 9701,
+    jobId: 'loadtest',
+    results,
+    github,
+    workspace,
+    timeoutMs: 60_000,
+  });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const body = github.comments(78)[0]?.body ?? '';
+  assert.match(body, /against run 701 on release/);
+  assert.match(body, /\*\*Trend over the last 1 base-branch run\*\*/);
+  assert.match(body, /Left out: run 702 \(b200000\): .*result\.json is not JSON/);
+});
