@@ -10,6 +10,7 @@
   var EVENT_COLOR = '#9a6700';
   function fmt(v) {
     if (v == null || !isFinite(v)) return '–';
+    if (v === 0) return '0';
     if (Math.abs(v) >= 1000) return (v / 1000).toFixed(Math.abs(v) >= 10000 ? 0 : 1) + 'k';
     return Math.abs(v) >= 10 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(2);
   }
@@ -75,7 +76,7 @@
     if (have) have.u.destroy();
     var events = (spec.events || []).slice(), bands = (spec.bands || []).slice();
     var entry = { names: names, events: events, bands: bands, zoomed: false };
-    var xValue = spec.xValue || function (u, v) { return v == null ? '–' : fmt(v) + ' s'; };
+    var xValue = spec.xValue || function (u, v) { return v == null ? '–' : (Number.isInteger(v) ? String(v) : fmt(v)) + ' s'; };
     var opts = {
       width: sizeOf(box).width, height: sizeOf(box).height,
       scales: { x: { time: false }, y: { range: function (u, lo, hi) { return [0, hi > 0 ? hi * 1.05 : 1]; } }, y2: { range: function (u, lo, hi) { return [0, hi > 0 ? hi * 1.05 : 1]; } } },
