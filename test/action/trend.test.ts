@@ -51,6 +51,20 @@ scenarios:
     github.addArtifact({ runId: id, name: 'loadtest-report', expired: EXPIRED.has(id), files: { 'result.json': JSON.stringify(r) } });
   }
 });
+/** One `mode: run` job on a pull request into `base` with `baseline: auto`. */
+const prJob = (runId: number, pr: number, base: string, inputs: Record<string, string> = {}) =>
+  runAction({
+    inputs: { mode: 'run', plan: 'plan.yaml', 'github-token': 'test-token', baseline: 'auto', ...inputs },
+    event: { pull_request: { number: pr, base: { ref: base }, head: { ref: 'feature', sha: 'f'.repeat(40) } } },
+    eventName: 'pull_request',
+    runId,
+    jobId: 'loadtest',
+    results,
+    github,
+    workspace,
+    timeoutMs: 60_000,
+  });
+
 after(async () => {
   await github.close();
   await results.close();
@@ -58,17 +72,7 @@ after(async () => {
 });
 
 test('the PR comment shows the trend of the 10 available base runs and names the 2 expired ones', async () => {
-  const r = await runAction({
-    inputs: { mode: 'run', plan: 'plan.yaml', 'github-token': 'test-token', baseline: 'auto' },
-    event: { pull_request: { number: 77, base: { ref: 'main' }, head: { ref: 'feature', sha: 'f'.repeat(40) } } },
-    eventName: 'pull_request',
-    runId: 9700,
-    jobId: 'loadtest',
-    results,
-    github,
-    workspace,
-    timeoutMs: 60_000,
-  });
+  const r = await prJob(9700, 77, 'main');
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const [comment] = github.comments(77);
   assert.ok(comment, 'a comment was posted');
@@ -104,17 +108,7 @@ test('an unreadable result among the earlier runs is left out of the trend and n
   github.addRun({ id: 702, headBranch: 'release', headSha: sha(0xb2), workflowPath: '.github/workflows/loadtest.yml', status: 'completed', conclusion: 'success', createdAt: '2026-01-21T10:00:00Z' });
   github.addArtifact({ runId: 701, name: 'loadtest-report', files: { 'result.json': JSON.stringify(makeResult({ seed: 'rel-1' })) } });
   github.addArtifact({ runId: 702, name: 'loadtest-report', files: { 'result.json': '{oops' } });
-  const r = await runAction({
-    inputs: { mode: 'run', plan: 'plan.yaml', 'github-token': 'test-token', baseline: 'auto', 'trend-runs': '5' },
-    event: { pull_request: { number: 78, base: { ref: 'release' }, head: { ref: 'feature', sha: 'f'.repeat(40) } } },
-    eventName: 'pull_request',
-    runId: 9701,
-    jobId: 'loadtest',
-    results,
-    github,
-    workspace,
-    timeoutMs: 60_000,
-  });
+  const r = await prJob(9701, 78, 'release', { 'trend-runs': '5' });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const body = github.comments(78)[0]?.body ?? '';
   assert.match(body, /against run 701 on release/);
