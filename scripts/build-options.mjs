@@ -1,5 +1,6 @@
 // esbuild options of the two bundles, shared by scripts/build.mjs and the test that
 // builds the CLI bundle (test/build/cli-bundle.test.ts).
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -103,6 +104,20 @@ export function failOnMissingSlimExports(result) {
   return result;
 }
 
+/**
+ * src/report/chart-assets.ts reads uPlot from node_modules; dist/ ships without
+ * node_modules, so the bundles get a module holding the two texts instead.
+ */
+export const inlineChartAssets = {
+  name: 'inline-chart-assets',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]report[\\/]chart-assets\.ts$/ }, () => {
+      const read = (f) => JSON.stringify(readFileSync(join(root, 'node_modules/uplot/dist', f), 'utf8'));
+      return { contents: `export function chartAssets() { return { js: ${read('uPlot.iife.min.js')}, css: ${read('uPlot.min.css')} }; }\n`, loader: 'js' };
+    });
+  },
+};
+
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -111,7 +126,7 @@ const common = {
   target: 'node20',
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [slimDeps],
+  plugins: [slimDeps, inlineChartAssets],
   // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
   banner: { js: "import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);" },
 };

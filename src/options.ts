@@ -57,6 +57,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'github-token', kind: 'string', description: 'Token for PR comments and baseline lookup', default: '${{ github.token }}', cli: false, action: true },
   { name: 'baseline', kind: 'string', description: "Compare with a baseline result: 'auto' (last successful run on the base branch) or a path", cli: true, action: true },
   { name: 'fail-on-regression', kind: 'boolean', description: 'Fail when the comparison finds a regression', default: 'false', cli: true, action: true },
+  { name: 'trend-runs', kind: 'integer', description: "With baseline: auto, also show the trend over this many earlier successful base-branch runs (0 = none)", default: '10', max: { value: 50, why: 'each run is one artifact download before the PR comment' }, cli: false, action: true },
   { name: 'dashboard', kind: 'boolean', description: 'Serve the live dashboard during the run', default: 'false', cli: true, action: false },
   { name: 'dashboard-port', kind: 'integer', description: 'Port of the live dashboard (0 = any free port)', default: '0', max: { value: 65535, why: 'the highest TCP port' }, cli: true, action: false },
   { name: 'quiet', kind: 'boolean', description: 'No live progress, only the final table', short: 'q', default: 'false', cli: true, action: false },

@@ -1,6 +1,8 @@
 /** Headless Debian Chromium through playwright-core, for report and dashboard tests. */
-import { chromium, type Browser } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // @ts-expect-error — plain JavaScript test script, no types
 import { which } from '../scripts/test-provision.mjs';
 
@@ -17,4 +19,23 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** A page opened on an HTML file with every non-file request refused and recorded, and its console errors. */
+export async function openHtml(browser: Browser, html: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'lt-html-')), 'report.html');
+  writeFileSync(file, html);
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file://')) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  await page.goto(`file://${file}`);
+  return { page, errors, requests };
 }

@@ -83,12 +83,12 @@ export function loadInputPlan(opts: OptionValues): Plan {
 }
 
 /** Writes result.json and report.html into the work dir; returns their paths. */
-export function writeResultFiles(result: Result): { resultPath: string; reportPath: string; dir: string } {
+export function writeResultFiles(result: Result, report: Parameters<typeof render>[2] = {}): { resultPath: string; reportPath: string; dir: string } {
   const dir = workDir();
   const resultPath = join(dir, 'result.json');
   const reportPath = join(dir, 'report.html');
   writeFileAtomic(resultPath, JSON.stringify(result, null, 2) + '\n');
-  writeFileAtomic(reportPath, render(result, 'html'));
+  writeFileAtomic(reportPath, render(result, 'html', report));
   return { resultPath, reportPath, dir };
 }
 

@@ -9,6 +9,7 @@ import type { OptionValues } from '../options.js';
 import type { Result } from '../report/result-schema.js';
 import { compareResults, type Comparison } from '../report/compare.js';
 import { renderPrComment } from '../report/render.js';
+import { buildTrend, trendRun, type Trend } from '../report/trend.js';
 import { findBaseline } from './baseline.js';
 
 /** The hidden marker of this workflow/job's comment. */
@@ -38,13 +39,15 @@ export async function upsertComment(opts: { token: string; issueNumber: number; 
 }
 
 /** The comparison for this run, when a baseline is configured and found. */
-export async function comparisonFor(result: Result, opts: OptionValues): Promise<{ comparison?: Comparison; note?: string }> {
+export async function comparisonFor(result: Result, opts: OptionValues): Promise<{ comparison?: Comparison; note?: string; trend?: Trend }> {
   const spec = opts.baseline as string | undefined;
   if (!spec) return {};
   try {
-    const base = await findBaseline(spec, { token: opts.githubToken as string, artifactName: opts.reportName as string });
+    const base = await findBaseline(spec, { token: opts.githubToken as string, artifactName: opts.reportName as string, trendRuns: (opts.trendRuns as number | undefined) ?? 0 });
     if (!base) return { note: 'no successful base-branch run with a result artifact was found' };
-    return { comparison: compareResults(base.result, result, { baseLabel: base.source }) };
+    // The trend shows this run after the base runs; it is context beside the comparison, never part of it.
+    const trend = base.trend && buildTrend(base.trend.runs, { skipped: base.trend.skipped, head: trendRun(result) });
+    return { comparison: compareResults(base.result, result, { baseLabel: base.source }), ...(trend ? { trend } : {}) };
   } catch (err) {
     return { note: `baseline lookup failed: ${(err as Error).message}` };
   }
@@ -54,13 +57,13 @@ export async function comparisonFor(result: Result, opts: OptionValues): Promise
  * On pull requests: compare, render, upsert. Returns a notice for the summary when
  * something was skipped or degraded (fork PR), undefined otherwise.
  */
-export async function commentOnPullRequest(result: Result, opts: OptionValues, comparison?: Comparison, note?: string, artifactUrl?: string): Promise<string | undefined> {
+export async function commentOnPullRequest(result: Result, opts: OptionValues, comparison?: Comparison, note?: string, artifactUrl?: string, trend?: Trend): Promise<string | undefined> {
   const pr = github.context.payload.pull_request;
   if (!pr) return undefined;
   const token = opts.githubToken as string | undefined;
   if (!token) return 'no github-token: the PR comment was skipped';
   const marker = commentMarker();
-  const body = renderPrComment(result, { marker, comparison, runUrl: result.run.git?.run_url, artifactUrl, baselineNote: note });
+  const body = renderPrComment(result, { marker, comparison, runUrl: result.run.git?.run_url, artifactUrl, baselineNote: note, trend });
   try {
     await upsertComment({ token, issueNumber: pr.number, body, marker });
     return undefined;

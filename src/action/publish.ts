@@ -29,8 +29,11 @@ export function summaryOutput(result: Result): Record<string, unknown> {
 
 /** Publishes a finished result. */
 export async function publishResult(result: Result, opts: OptionValues, extraNotices: string[] = []): Promise<void> {
-  const { resultPath, reportPath, dir } = writeResultFiles(result);
   const notices = [...extraNotices];
+  // The baseline (and the trend of earlier base runs) first: the HTML report shows them.
+  const { comparisonFor, commentOnPullRequest } = await import('./pr-comment.js');
+  const { comparison, note, trend } = await comparisonFor(result, opts);
+  const { resultPath, reportPath, dir } = writeResultFiles(result, { comparison, trend });
   // The report artifact goes up first, so the PR comment can link to it.
   let artifactUrl: string | undefined;
   try {
@@ -44,11 +47,9 @@ export async function publishResult(result: Result, opts: OptionValues, extraNot
   } catch (err) {
     core.warning(`could not upload the report artifact '${opts.reportName}': ${(err as Error).message}`);
   }
-  const { comparisonFor, commentOnPullRequest } = await import('./pr-comment.js');
-  const { comparison, note } = await comparisonFor(result, opts);
   if (note) notices.push(note);
   try {
-    const notice = await commentOnPullRequest(result, opts, comparison, note, artifactUrl);
+    const notice = await commentOnPullRequest(result, opts, comparison, note, artifactUrl, trend);
     if (notice) notices.push(notice);
   } catch (err) {
     notices.push(`PR comment skipped: ${(err as Error).message}`);

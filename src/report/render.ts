@@ -15,6 +15,8 @@ import type { Result, TimePoint } from './result-schema.js';
 import { RESULT_SCHEMA_VERSION } from './result-schema.js';
 import type { Comparison, CompareRow } from './compare.js';
 import { viewModel, type ViewModel } from './view-model.js';
+import { chartAssets } from './chart-assets.js';
+import { trendMarkdown, trendRows, TREND_NOTE, type Trend } from './trend.js';
 
 export type Format = 'html' | 'md' | 'junit' | 'json';
 
@@ -136,14 +138,15 @@ function distribution(encoded: string | undefined): { buckets: { label: string; 
 }
 
 /** The data the HTML page's script draws (also what the live dashboard streams). */
-export function chartData(result: Result) {
+export function chartData(result: Result, trend?: Trend) {
   const classes = [...new Set(result.timeseries.flatMap((p: TimePoint) => Object.keys(p.errors_by_class)))];
   const vm = viewModel(result);
   return {
     timeseries: result.timeseries,
     errorClasses: classes,
     buckets: distribution(result.summary.histogram).buckets,
-    events: result.events.filter((e) => e.type !== 'start' && e.type !== 'stop').map((e) => ({ t: e.t, type: e.type })),
+    events: result.events.filter((e) => e.type !== 'start' && e.type !== 'stop').map((e) => ({ t: e.t, type: e.type, message: e.message })),
+    ...(trend?.runs.length ? { trend: { runs: trend.head ? [...trend.runs, { ...trend.head, label: `this run (${trend.head.label})` }] : trend.runs } } : {}),
     fields: { requests: vm.summary.requests, rps: vm.summary.rps, error_rate: vm.summary.errorRate, p50: vm.summary.p50, p95: vm.summary.p95, p99: vm.summary.p99, duration: vm.durationS, verdict: vm.verdict },
   };
 }
@@ -159,7 +162,7 @@ function withComparison(vm: ViewModel) {
 }
 
 /** Renders the HTML report; `live` adds the dashboard's event stream hook. */
-export function renderHtml(result: Result, opts: { comparison?: Comparison; title?: string; live?: string } = {}): string {
+export function renderHtml(result: Result, opts: { comparison?: Comparison; title?: string; live?: string; trend?: Trend } = {}): string {
   const vm = viewModel(result, opts);
   const { ladder } = distribution(result.summary.histogram);
   const live = opts.live ? `window.__ltLive = ${scriptJson(opts.live)};\n` : '';
@@ -171,8 +174,11 @@ export function renderHtml(result: Result, opts: { comparison?: Comparison; titl
     ladder,
     live: Boolean(opts.live),
     schemaVersion: RESULT_SCHEMA_VERSION,
-    dataJson: scriptJson(chartData(result)),
-    script: live + readFileSync(join(templatesDir(), 'report.js'), 'utf8').replace(/<\/script/gi, '<\\/script'),
+    dataJson: scriptJson(chartData(result, opts.trend)),
+    trend: opts.trend && (opts.trend.runs.length || opts.trend.skipped.length) ? { rows: trendRows(opts.trend), runs: opts.trend.runs.length, skipped: opts.trend.skipped, note: TREND_NOTE } : undefined,
+    chartCss: chartAssets().css.replace(/<\/style/gi, '<\\/style'),
+    // uPlot and the report script share one <script> (the page has exactly two: data and code).
+    script: live + [chartAssets().js, readFileSync(join(templatesDir(), 'report.js'), 'utf8')].join('\n;\n').replace(/<\/script/gi, '<\\/script'),
   });
 }
 
@@ -217,6 +223,8 @@ export interface PrCommentOptions {
   runUrl?: string;
   artifactUrl?: string;
   baselineNote?: string;
+  /** Earlier base-branch runs, shown as context under the comparison. */
+  trend?: Trend;
 }
 
 /**
@@ -229,7 +237,7 @@ export function renderPrComment(result: Result, opts: PrCommentOptions = {}): st
   const cmp = withComparison(vm);
   const headline = opts.comparison ? comparisonHeadline(opts.comparison) : vm.verdict;
   const icon = opts.comparison ? (opts.comparison.summary.regressed ? '❌' : opts.comparison.summary.improved ? '⚡' : '✅') : vm.verdictIcon;
-  const ctx = { ...vm, ...cmp, marker: opts.marker, headline, headIcon: icon, runUrl: safeUrl(opts.runUrl) ?? vm.runUrl, artifactUrl: safeUrl(opts.artifactUrl), baselineNote: opts.baselineNote, thresholdsPassed: vm.thresholds.filter((t) => t.passed).length };
+  const ctx = { ...vm, ...cmp, marker: opts.marker, headline, headIcon: icon, runUrl: safeUrl(opts.runUrl) ?? vm.runUrl, artifactUrl: safeUrl(opts.artifactUrl), baselineNote: opts.baselineNote, trendBlock: trendMarkdown(opts.trend), thresholdsPassed: vm.thresholds.filter((t) => t.passed).length };
   let out = template('pr-comment.md.hbs')(ctx);
   let keep = cmp.allRows.length;
   while (out.length >= COMMENT_LIMIT && keep > 0) {
@@ -242,7 +250,7 @@ export function renderPrComment(result: Result, opts: PrCommentOptions = {}): st
 }
 
 /** Renders a result in one of the file formats. */
-export function render(result: Result, format: Format, opts: { comparison?: Comparison; title?: string } = {}): string {
+export function render(result: Result, format: Format, opts: { comparison?: Comparison; title?: string; trend?: Trend } = {}): string {
   switch (format) {
     case 'html':
       return renderHtml(result, opts);

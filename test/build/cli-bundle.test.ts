@@ -113,6 +113,9 @@ test('the bundle runs a plan with a template and cookies and writes its report, 
   assert.match(stderr, /http2 loaded: false/);
   // The report renders with handlebars and decodes histograms into hdr-histogram-js's (both deferred).
   assert.match(readFileSync(report, 'utf8'), /<html[\s\S]*root[\s\S]*<\/html>/i);
+  // The chart library is inlined from the bundle itself: outdir has no node_modules to read uPlot from.
+  assert.match(readFileSync(report, 'utf8'), /var uPlot=function\(\)/, 'uPlot\'s script is inlined');
+  assert.match(readFileSync(report, 'utf8'), /\.u-legend/, 'uPlot\'s stylesheet is inlined');
 });
 
 test('the bundle runs `loadtest run --workers 2`: its chunks start workers from the bundle’s own cli.mjs', async () => {

@@ -10,6 +10,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./demo.js')).command,
   report: async () => (await import('./report.js')).command,
   compare: async () => (await import('./compare.js')).command,
+  trend: async () => (await import('./trend.js')).command,
   'demo-target': async () => (await import('./demo-target.js')).command,
   coordinator: async () => (await import('./coordinator.js')).command,
   worker: async () => (await import('./worker.js')).command,
