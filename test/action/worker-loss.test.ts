@@ -111,9 +111,10 @@ test('a worker SIGKILLed mid-run: the step fails as partial, names the worker an
   assert.match(coord.summary, /worker-2 lost at \+\d/);
   assert.match(coord.summary, /❌/);
   // The target served more than was delivered only by the victim's unflushed last interval
-  // (1 s intervals, ½ s flushes: at most 2 s of its third), and that gap is counted as missing.
+  // (1 s intervals, ½ s flushes, and the upload: 2.6 s of its third measured on a loaded
+  // 2-core machine; bound at 4 s), and that gap is counted as missing.
   const gap = servedAtEnd - result.summary.requests;
-  assert.ok(gap >= 0 && gap <= (RATE / 3) * 2, `delivered ${result.summary.requests}, target served ${servedAtEnd}`);
+  assert.ok(gap >= 0 && gap <= (RATE / 3) * 4, `delivered ${result.summary.requests}, target served ${servedAtEnd}`);
   assert.ok(load.planned - load.delivered >= gap, `missing ${load.planned - load.delivered} covers the unflushed ${gap}`);
   assert.ok(load.lost[0].missing_estimate >= gap, `the victim's estimate ${load.lost[0].missing_estimate} covers the unflushed ${gap}`);
 });
