@@ -27,6 +27,11 @@ export const ExitCode = {
    * k6 uses 97–110; 112 is free there (111 left for k6's next).
    */
   generatorSaturated: 112,
+  /**
+   * A lost or missing worker left more of the planned load undelivered than the
+   * plan's `load_tolerance` (and the plan does not say `on_worker_loss: continue`).
+   */
+  partial: 113,
 } as const;
 
 /** Where in a source file something is (1-based line and column). */

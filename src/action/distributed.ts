@@ -35,7 +35,7 @@ function artifactTiming(env: NodeJS.ProcessEnv = process.env) {
     const v = Number(env[name]);
     return Number.isFinite(v) && v > 0 ? v : dflt;
   };
-  return { pollMs: n('LOADTEST_ARTIFACT_POLL_MS', 2000), flushMs: n('LOADTEST_ARTIFACT_FLUSH_MS', 10_000), startDelayMs: n('LOADTEST_ARTIFACT_START_DELAY_MS', 15_000) };
+  return { pollMs: n('LOADTEST_ARTIFACT_POLL_MS', 2000), flushMs: n('LOADTEST_ARTIFACT_FLUSH_MS', 10_000), startDelayMs: n('LOADTEST_ARTIFACT_START_DELAY_MS', 15_000), lostAfterMs: n('LOADTEST_ARTIFACT_LOSS_TIMEOUT_MS', 30_000) };
 }
 
 function mailbox(): ArtifactMailbox {
@@ -77,7 +77,7 @@ export async function runCoordinator(opts: OptionValues): Promise<Result> {
     if (!opts.token) throw new UsageError("input 'token' is required with relay: http (a secret both jobs share)");
     const listen = opts.relayUrl ? new URL(opts.relayUrl as string) : undefined;
     transport = createHttpRelayServer({ token: opts.token as string, host: listen ? '0.0.0.0' : '127.0.0.1', port: listen ? Number(listen.port) : 0, log: (l) => core.info(l) });
-  } else transport = createArtifactsCoordinator({ mailbox: mailbox(), pollMs: artifactTiming().pollMs, log: (l) => core.info(l) });
+  } else transport = createArtifactsCoordinator({ mailbox: mailbox(), pollMs: artifactTiming().pollMs, lostAfterMs: artifactTiming().lostAfterMs, log: (l) => core.info(l) });
   try {
     const outcome = await whileCancellable((signal) => coordinate({
       plan,

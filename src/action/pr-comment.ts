@@ -63,7 +63,7 @@ export async function commentOnPullRequest(result: Result, opts: OptionValues, c
   const token = opts.githubToken as string | undefined;
   if (!token) return 'no github-token: the PR comment was skipped';
   const marker = commentMarker();
-  const body = renderPrComment(result, { marker, comparison, runUrl: result.run.git?.run_url, artifactUrl, baselineNote: note, trend });
+  const body = renderPrComment(result, { marker, comparison, failOnRegression: Boolean(opts.failOnRegression), runUrl: result.run.git?.run_url, artifactUrl, baselineNote: note, trend });
   try {
     await upsertComment({ token, issueNumber: pr.number, body, marker });
     return undefined;

@@ -9,6 +9,8 @@ import type { OptionValues } from '../options.js';
 import type { Result } from '../report/result-schema.js';
 import { render } from '../report/render.js';
 import { writeResultFiles } from './main.js';
+import type { Comparison } from '../report/compare.js';
+import { partialMessage } from '../report/planned-load.js';
 
 /** The `summary` output: the figures a later step most often wants. */
 export function summaryOutput(result: Result): Record<string, unknown> {
@@ -55,21 +57,46 @@ export async function publishResult(result: Result, opts: OptionValues, extraNot
     notices.push(`PR comment skipped: ${(err as Error).message}`);
   }
 
-  let markdown = render(result, 'md', { comparison });
+  let markdown = render(result, 'md', { comparison, failOnRegression: Boolean(opts.failOnRegression) });
   if (notices.length) markdown = notices.map((n) => `> **Note:** ${n}`).join('\n') + '\n\n' + markdown;
   await core.summary.addRaw(markdown, true).write();
   for (const n of notices) core.notice(n);
 
-  core.setOutput('passed', String(result.run.status === 'passed'));
+  const failed = result.thresholds.filter((t) => !t.passed);
+  const regressions = comparison?.rows.filter((r) => r.verdict === 'regressed') ?? [];
+  const partial = partialMessage(result.load);
+  // Every reason the step fails, first the one that decides `status` (issue 15: outputs tell the whole verdict).
+  const failures: { status: ActionStatus; message: string }[] = [];
+  if (result.run.status === 'aborted' || result.run.status === 'error') failures.push({ status: 'aborted', message: `load test aborted: ${result.run.abort_reason ?? 'signal'} (partial result in ${resultPath})` });
+  if (result.run.status === 'partial') failures.push({ status: 'partial', message: `${partial} (set on_worker_loss: continue in the plan to accept a partial run)` });
+  if (failed.length && opts.failOnThresholds !== false) {
+    failures.push({ status: 'thresholds_failed', message: `${failed.length} threshold(s) failed: ${failed.map((t) => `${t.expression} (actual ${t.actual === null ? 'no data' : +t.actual.toFixed(3)})`).join('; ')}` });
+  }
+  if (regressions.length && opts.failOnRegression) failures.push({ status: 'regressed', message: `${regressions.length} regression(s) against the baseline: ${regressions.map((r) => `${r.scope} ${r.metric}`).join(', ')}` });
+  const status: ActionStatus = failures[0]?.status ?? (partial ? 'partial' : 'passed');
+  // on_worker_loss: continue — the step goes on, but the loss is never silent.
+  if (partial && result.run.status !== 'partial') core.warning(`${partial} (on_worker_loss: continue)`, { title: 'Partial load test' });
+
+  core.setOutput('passed', String(failures.length === 0));
+  core.setOutput('status', status);
   core.setOutput('result', resultPath);
   core.setOutput('summary', JSON.stringify(summaryOutput(result)));
   core.setOutput('thresholds', JSON.stringify(result.thresholds));
+  if (comparison) core.setOutput('comparison', JSON.stringify(comparisonOutput(comparison)));
+  // One failure message; the first line names the deciding reason.
+  if (failures.length) core.setFailed(failures.map((f) => f.message).join('\n'));
+}
 
-  const failed = result.thresholds.filter((t) => !t.passed);
-  const regressions = comparison?.rows.filter((r) => r.verdict === 'regressed') ?? [];
-  if (regressions.length && opts.failOnRegression) core.setFailed(`${regressions.length} regression(s) against the baseline: ${regressions.map((r) => `${r.scope} ${r.metric}`).join(', ')}`);
-  if (result.run.status === 'aborted') core.setFailed(`load test aborted: ${result.run.abort_reason ?? 'signal'} (partial result in ${resultPath})`);
-  else if (failed.length && opts.failOnThresholds !== false) {
-    core.setFailed(`${failed.length} threshold(s) failed: ${failed.map((t) => `${t.expression} (actual ${t.actual === null ? 'no data' : +t.actual.toFixed(3)})`).join('; ')}`);
-  }
+/** The step's verdict as the `status` output gives it. */
+export type ActionStatus = 'passed' | 'thresholds_failed' | 'regressed' | 'partial' | 'aborted';
+
+/** The `comparison` output: counts and the flagged rows. */
+export function comparisonOutput(c: Comparison): Record<string, unknown> {
+  const count = (v: string) => c.rows.filter((r) => r.verdict === v).length;
+  return {
+    regressed: count('regressed'),
+    improved: count('improved'),
+    unchanged: count('~'),
+    flagged: c.rows.filter((r) => r.verdict !== '~').map((r) => ({ scope: r.scope, metric: r.metric, verdict: r.verdict, base: r.base, head: r.head, delta_pct: r.deltaPct, interval: r.interval })),
+  };
 }

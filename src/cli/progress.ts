@@ -6,6 +6,7 @@ import { decodeHistogram } from '../metrics/histogram.js';
 import type { Snapshot } from '../metrics/types.js';
 import type { Result, Stats } from '../report/result-schema.js';
 import { saturationMessage } from '../report/generator-summary.js';
+import { partialMessage } from '../report/planned-load.js';
 import { ExitCode } from '../errors.js';
 
 const fmtMs = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -82,8 +83,12 @@ export function finalTable(result: Result): string {
   }
   const saturation = saturationMessage(result.generator);
   if (saturation) out.push('', `WARNING: ${saturation}`);
+  const partial = partialMessage(result.load);
+  if (partial) out.push('', `WARNING: ${partial}`);
   const verdict =
-    result.run.exit_code === ExitCode.generatorSaturated
+    result.run.status === 'partial'
+      ? 'FAILED: partial run (a lost worker left part of the plan undelivered; on_worker_loss: continue accepts it)'
+      : result.run.exit_code === ExitCode.generatorSaturated
       ? 'FAILED: the load generator was saturated (generator.on_saturation: fail)'
       : result.run.status === 'passed'
       ? 'PASSED: all thresholds passed'

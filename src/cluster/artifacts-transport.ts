@@ -32,6 +32,8 @@ export interface ArtifactsTransportOptions {
   pollMs?: number;
   /** Worker: batch period for snapshots and heartbeats, ms (default 10 000). */
   flushMs?: number;
+  /** Coordinator: silence after which a worker counts as lost, ms (default 3 heartbeats, 30 000). */
+  lostAfterMs?: number;
   log?: (line: string) => void;
 }
 
@@ -118,7 +120,7 @@ export function createArtifactsCoordinator(opts: ArtifactsTransportOptions): Coo
   };
 
   return {
-    caps: ARTIFACT_CAPS,
+    caps: opts.lostAfterMs ? { ...ARTIFACT_CAPS, lostAfterMs: opts.lostAfterMs } : ARTIFACT_CAPS,
     async start(handler: MessageHandler) {
       loop = poller(pollMs, async () => {
         let list: { id: number; name: string }[];
@@ -187,7 +189,7 @@ export function createArtifactsWorker(opts: ArtifactsTransportOptions): WorkerTr
   let refusal: string | undefined;
 
   return {
-    caps: ARTIFACT_CAPS,
+    caps: { ...ARTIFACT_CAPS, heartbeatMs: flushMs },
     connect(id, onCommand) {
       workerId = id;
       loop = poller(pollMs, async () => {

@@ -279,7 +279,8 @@ class Coordinator {
     const share = w.index === undefined ? 0 : sharesOf(this.weights)[w.index];
     this.event('worker_lost', message, w.id, { shareBefore: share, silentMs: this.now() - w.lastSeenMs });
     w.notes.push(status === 'lost' ? `lost at +${((this.now() - this.startAtMs) / 1000).toFixed(1)} s` : 'failed');
-    if (wasRunning) this.rebalance(`worker ${w.id} ${status}`);
+    w.lostShare = share;
+    w.redistributed = wasRunning && this.rebalance(`worker ${w.id} ${status}`);
     this.wake();
   }
 
@@ -290,10 +291,11 @@ class Coordinator {
     this.rebalance(`worker ${w.id} rejoined`);
   }
 
-  private rebalance(reason: string): void {
-    if (this.state !== 'starting' && this.state !== 'running') return;
+  /** True when the survivors took over the whole plan. */
+  private rebalance(reason: string): boolean {
+    if (this.state !== 'starting' && this.state !== 'running') return false;
     const alive = this.participants.map((p) => p.status === 'running');
-    if (!alive.some(Boolean)) return;
+    if (!alive.some(Boolean)) return false;
     const peak = planPeakVus(this.opts.plan);
     const r = redistribute(this.weights, this.baseWeights, alive, this.participants.map((p) => p.capacity.maxVus), peak);
     this.weights = r.weights;
@@ -311,6 +313,7 @@ class Coordinator {
     if (r.coveredShare < 0.995) {
       this.event('reduced_load', `survivors cannot take the whole plan within their declared max VUs: continuing at ${(r.coveredShare * 100).toFixed(1)} % of the planned load`, undefined, { loadAfter: r.coveredShare });
     }
+    return r.coveredShare >= 0.995;
   }
 
   // ── progress, live thresholds, timing ─────────────────────────────────────
@@ -507,6 +510,9 @@ class Coordinator {
       aborted,
       runId: this.opts.runId,
       startSkewMs: percentileAbs(skews, 100),
+      lost: this.participants
+        .filter((w) => (w.status === 'lost' || w.status === 'failed') && w.lostAtMs !== undefined)
+        .map((w) => ({ worker: w.id, lostAtMs: w.lostAtMs! - this.startAtMs, lastDataAtMs: Math.max(0, (w.lastSnapshotEndMs ?? this.startAtMs) - this.startAtMs), share: w.lostShare ?? w.initialShare, redistributed: w.redistributed === true })),
     });
     return { result, workers: details };
   }

@@ -37,6 +37,9 @@ export interface WorkerState {
   /** Human-readable notes for the worker table. */
   notes: string[];
   lostAtMs?: number;
+  /** Its share of the plan when it was lost, and whether the survivors took it over. */
+  lostShare?: number;
+  redistributed?: boolean;
 }
 
 /** A new record for a registering worker. */

@@ -274,6 +274,8 @@ function resolveWithin(loc: Locator, raw: object, file: string, opts: ResolveOpt
     defaults,
     http: { connections: r.http?.connections ?? 'per_vu', poolSize: r.http?.pool_size ?? 0, maxBodyBytes, insecure: r.http?.insecure ?? false },
     warmup: r.warmup ?? true,
+    ...(r.on_worker_loss ? { onWorkerLoss: r.on_worker_loss } : {}),
+    ...(r.load_tolerance !== undefined ? { loadTolerance: r.load_tolerance } : {}),
     generator: {
       maxLagP99Ms: r.generator?.max_lag_p99 !== undefined ? ms(r.generator.max_lag_p99) : PLAN_DEFAULTS.generator.maxLagP99Ms,
       maxEventLoopP99Ms: r.generator?.max_event_loop_p99 !== undefined ? ms(r.generator.max_event_loop_p99) : PLAN_DEFAULTS.generator.maxEventLoopP99Ms,

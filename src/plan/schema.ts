@@ -172,6 +172,8 @@ export const plan = z.strictObject({
     )
     .optional(),
   warmup: z.boolean({ error: 'must be true or false (false: no warm-up requests before the start)' }).optional(),
+  on_worker_loss: z.enum(['fail', 'continue'], { error: 'must be fail or continue (continue: a run that lost load to a lost worker is reported partial but not failed)' }).optional(),
+  load_tolerance: z.number({ error: 'must be a fraction between 0 and 1 (default 0.05: a run may deliver 5 % less than planned)' }).min(0, 'must be at least 0').max(1, 'must be at most 1').optional(),
   generator: z
     .strictObject(
       {

@@ -210,6 +210,10 @@ export interface Plan {
   /** Open connections and run the hot path before the start instant (uncounted). */
   warmup: boolean;
   generator: GeneratorLimits;
+  /** Distributed runs: `continue` reports a run that lost load to a lost worker as partial without failing it (default `fail`). */
+  onWorkerLoss?: 'fail' | 'continue';
+  /** Fraction of the planned load a run may miss before a loss makes it partial (default 0.05). */
+  loadTolerance?: number;
   data: Record<string, DataSource>;
   setup: StepNode[];
   teardown: StepNode[];

@@ -17,6 +17,7 @@ import { ExitCode } from '../errors.js';
 import type { Result, Stats, TimePoint, WorkerResult } from './result-schema.js';
 import { RESULT_SCHEMA_VERSION } from './result-version.js';
 import { generatorPoint, summarizeGenerator } from './generator-summary.js';
+import { deliveredLoad, loadSummary, type LostShare } from './planned-load.js';
 
 /** Everything a Result is made of. */
 export interface BuildResultInput {
@@ -32,6 +33,8 @@ export interface BuildResultInput {
   git?: Result['run']['git'];
   toolVersion?: string;
   startSkewMs?: number | null;
+  /** Distributed runs: the workers lost on the way (planned vs delivered load goes in the Result). */
+  lost?: LostShare[];
 }
 
 /** Figures of one metric set over `durationSec`. */
@@ -86,10 +89,12 @@ export function timePoint(m: MetricSetWire | undefined, snap: Snapshot, startAtM
 }
 
 /** Status and exit code of a run from its thresholds and how it ended. */
-export function verdict(thresholdsFailed: boolean, aborted?: { bySignal: boolean; planError?: boolean }, failOnSaturation = false): { status: Result['run']['status']; exit_code: number } {
+export function verdict(thresholdsFailed: boolean, aborted?: { bySignal: boolean; planError?: boolean }, failOnSaturation = false, failPartial = false): { status: Result['run']['status']; exit_code: number } {
   // A plan that cannot work is the user's error (exit 2), whatever the thresholds say.
   if (aborted?.planError) return { status: 'error', exit_code: ExitCode.usage };
   if (aborted?.bySignal) return { status: 'aborted', exit_code: ExitCode.aborted };
+  // Part of the plan never ran: no threshold verdict on the rest can pass it (issue 15).
+  if (failPartial) return { status: 'partial', exit_code: ExitCode.partial };
   // The user asked not to trust a saturated run: its threshold verdict is the generator's too.
   if (failOnSaturation) return { status: 'failed', exit_code: ExitCode.generatorSaturated };
   if (thresholdsFailed) return { status: 'failed', exit_code: ExitCode.thresholdsFailed };
@@ -109,7 +114,8 @@ export function buildResult(input: BuildResultInput): Result {
   const durationSec = durationMs / 1000;
   const thresholds = evaluateThresholds(plan.thresholds, metrics, durationSec);
   const generator = summarizeGenerator(intervals, startAtMs, plan.generator);
-  const v = verdict(thresholds.some((t) => !t.passed), input.aborted, plan.generator.onSaturation === 'fail' && generator?.saturated === true);
+  const load = input.lost ? loadSummary(plan, deliveredLoad(plan, metrics, intervals, endedAtMs), input.lost, plan.loadTolerance) : undefined;
+  const v = verdict(thresholds.some((t) => !t.passed), input.aborted, plan.generator.onSaturation === 'fail' && generator?.saturated === true, load?.partial === true && plan.onWorkerLoss !== 'continue');
   const scenarios: Result['scenarios'] = {};
   for (const [name, sc] of Object.entries(metrics.scenarios)) {
     const steps: Result['scenarios'][string]['steps'] = {};
@@ -160,5 +166,6 @@ export function buildResult(input: BuildResultInput): Result {
     error_samples: metrics.errorSamples.map((s) => ({ scenario: s.scenario, step: s.step, error_class: s.errorClass, message: s.message, count: s.count })),
     ...(lag ? { generator_lag_ms: latencyStatsOf(lag) } : {}),
     ...(generator ? { generator } : {}),
+    ...(load ? { load } : {}),
   };
 }

@@ -14,7 +14,7 @@ import { LtError } from '../errors.js';
 import type { Result, TimePoint } from './result-schema.js';
 import { RESULT_SCHEMA_VERSION } from './result-schema.js';
 import type { Comparison, CompareRow } from './compare.js';
-import { viewModel, type ViewModel } from './view-model.js';
+import { viewModel, type ViewModel, type ViewOptions } from './view-model.js';
 import { chartAssets } from './chart-assets.js';
 import { trendMarkdown, trendRows, TREND_NOTE, type Trend } from './trend.js';
 
@@ -162,7 +162,7 @@ function withComparison(vm: ViewModel) {
 }
 
 /** Renders the HTML report; `live` adds the dashboard's event stream hook. */
-export function renderHtml(result: Result, opts: { comparison?: Comparison; title?: string; live?: string; trend?: Trend } = {}): string {
+export function renderHtml(result: Result, opts: ViewOptions & { live?: string; trend?: Trend } = {}): string {
   const vm = viewModel(result, opts);
   const { ladder } = distribution(result.summary.histogram);
   const live = opts.live ? `window.__ltLive = ${scriptJson(opts.live)};\n` : '';
@@ -183,7 +183,7 @@ export function renderHtml(result: Result, opts: { comparison?: Comparison; titl
 }
 
 /** Renders the Markdown job summary (kept under GitHub's 1 MiB). */
-export function renderMarkdown(result: Result, opts: { comparison?: Comparison; title?: string } = {}): string {
+export function renderMarkdown(result: Result, opts: ViewOptions = {}): string {
   const vm = viewModel(result, opts);
   const cmp = withComparison(vm);
   const notableEvents = vm.events.filter((e) => e.type !== 'start' && e.type !== 'stop');
@@ -217,6 +217,8 @@ export function comparisonHeadline(c: Comparison): string {
 
 /** Options of the PR comment. */
 export interface PrCommentOptions {
+  /** The step fails on a regression: the first line says ❌. */
+  failOnRegression?: boolean;
   /** Hidden marker the comment is found by (`commentMarker()` in src/action/pr-comment.ts); omitted for plain Markdown. */
   marker?: string;
   comparison?: Comparison;
@@ -233,10 +235,10 @@ export interface PrCommentOptions {
  * until it fits, with a note saying so.
  */
 export function renderPrComment(result: Result, opts: PrCommentOptions = {}): string {
-  const vm = viewModel(result, { comparison: opts.comparison });
+  const vm = viewModel(result, { comparison: opts.comparison, failOnRegression: opts.failOnRegression });
   const cmp = withComparison(vm);
   const headline = opts.comparison ? comparisonHeadline(opts.comparison) : vm.verdict;
-  const icon = opts.comparison ? (opts.comparison.summary.regressed ? '❌' : opts.comparison.summary.improved ? '⚡' : '✅') : vm.verdictIcon;
+  const icon = !vm.passed ? vm.verdictIcon : opts.comparison ? (opts.comparison.summary.regressed ? '❌' : opts.comparison.summary.improved ? '⚡' : '✅') : vm.verdictIcon;
   const ctx = { ...vm, ...cmp, marker: opts.marker, headline, headIcon: icon, runUrl: safeUrl(opts.runUrl) ?? vm.runUrl, artifactUrl: safeUrl(opts.artifactUrl), baselineNote: opts.baselineNote, trendBlock: trendMarkdown(opts.trend), thresholdsPassed: vm.thresholds.filter((t) => t.passed).length };
   let out = template('pr-comment.md.hbs')(ctx);
   let keep = cmp.allRows.length;
@@ -250,7 +252,7 @@ export function renderPrComment(result: Result, opts: PrCommentOptions = {}): st
 }
 
 /** Renders a result in one of the file formats. */
-export function render(result: Result, format: Format, opts: { comparison?: Comparison; title?: string; trend?: Trend } = {}): string {
+export function render(result: Result, format: Format, opts: ViewOptions & { trend?: Trend } = {}): string {
   switch (format) {
     case 'html':
       return renderHtml(result, opts);

@@ -138,6 +138,18 @@ export const GeneratorSummary = z.object({
   advice: z.string(),
 });
 
+/** Planned against delivered load (distributed runs; src/report/planned-load.ts). */
+export const LoadResult = z.object({
+  unit: z.enum(['iterations', 'vu_seconds']),
+  planned: num,
+  delivered: num,
+  missing_ratio: num,
+  tolerance: num,
+  /** True when a lost worker left more than `tolerance` of the plan undelivered. */
+  partial: z.boolean(),
+  lost: z.array(z.object({ worker: z.string(), lost_at_s: num, last_data_at_s: num, share: num, redistributed: z.boolean(), missing_estimate: num })),
+});
+
 export const Result = z.object({
   schema: z.literal('loadtest-result'),
   version: z.literal(RESULT_SCHEMA_VERSION),
@@ -148,7 +160,7 @@ export const Result = z.object({
     started_at: z.string(),
     ended_at: z.string(),
     duration_ms: num,
-    status: z.enum(['passed', 'failed', 'aborted', 'error']),
+    status: z.enum(['passed', 'failed', 'aborted', 'error', 'partial']),
     exit_code: num,
     abort_reason: z.string().optional(),
     /** Max |start skew| over workers, ms (null for single-process runs). */
@@ -166,6 +178,8 @@ export const Result = z.object({
   generator_lag_ms: LatencyStats.optional(),
   /** Was the load generator itself the bottleneck? (per-interval detail in `timeseries[].generator`). */
   generator: GeneratorSummary.optional(),
+  /** Distributed runs: what was planned and what was delivered. */
+  load: LoadResult.optional(),
 });
 
 export type LatencyStats = z.infer<typeof LatencyStats>;
@@ -178,3 +192,4 @@ export type WorkerResult = z.infer<typeof WorkerResult>;
 export type EventResult = z.infer<typeof EventResult>;
 export type Result = z.infer<typeof Result>;
 export type GeneratorSummary = z.infer<typeof GeneratorSummary>;
+export type LoadResult = z.infer<typeof LoadResult>;

@@ -4,6 +4,7 @@
  */
 import { ExitCode } from '../errors.js';
 import { saturationMessage } from './generator-summary.js';
+import { partialMessage } from './planned-load.js';
 import type { Result, Stats } from './result-schema.js';
 import type { Comparison } from './compare.js';
 
@@ -70,13 +71,23 @@ export interface ViewModel {
   lag?: string;
   /** Banner text when the generator was saturated (its delay is in the figures). */
   saturation?: string;
+  /** Set when a lost worker left part of the plan undelivered (also with `on_worker_loss: continue`). */
+  partial?: string;
   comparison?: Comparison;
   runUrl?: string;
   sha?: string;
 }
 
+/** What a view shows beside the result. */
+export interface ViewOptions {
+  comparison?: Comparison;
+  title?: string;
+  /** The step fails on a regression (`fail-on-regression`): the headline says so (issue 15). */
+  failOnRegression?: boolean;
+}
+
 /** Builds the view model of a result (and an optional comparison). */
-export function viewModel(result: Result, opts: { comparison?: Comparison; title?: string } = {}): ViewModel {
+export function viewModel(result: Result, opts: ViewOptions = {}): ViewModel {
   const rows: ScopeRow[] = [];
   for (const [name, sc] of Object.entries(result.scenarios)) {
     rows.push(row(name, undefined, sc));
@@ -87,6 +98,8 @@ export function viewModel(result: Result, opts: { comparison?: Comparison; title
   const verdict =
     status === 'passed'
       ? `Passed: ${result.thresholds.length ? `all ${result.thresholds.length} thresholds met` : 'no thresholds set'}`
+      : status === 'partial'
+        ? `Partial: ${(result.load!.missing_ratio * 100).toFixed(1)} % of the planned load was not delivered (a worker was lost)`
       : result.run.exit_code === ExitCode.generatorSaturated
         ? 'Failed: the load generator was saturated (generator.on_saturation: fail)'
         : status === 'failed'
@@ -94,13 +107,15 @@ export function viewModel(result: Result, opts: { comparison?: Comparison; title
         : status === 'aborted'
           ? `Aborted: ${result.run.abort_reason ?? 'stopped early'} (partial result)`
           : 'Error';
+  const regressed = opts.failOnRegression ? (opts.comparison?.summary.regressed ?? 0) : 0;
+  const passed = status === 'passed' && regressed === 0;
   return {
     title: opts.title ?? `Load test: ${result.plan.name}`,
     planName: result.plan.name,
     status,
-    passed: status === 'passed',
-    verdict,
-    verdictIcon: status === 'passed' ? '✅' : status === 'failed' ? '❌' : '⚠️',
+    passed,
+    verdict: status === 'passed' && regressed ? `Failed: ${regressed} regression(s) against the baseline (fail-on-regression)` : verdict,
+    verdictIcon: passed ? '✅' : status === 'failed' || status === 'partial' || regressed ? '❌' : '⚠️',
     startedAt: result.run.started_at,
     durationS: (result.run.duration_ms / 1000).toFixed(1),
     summary: row('all', undefined, result.summary),
@@ -127,6 +142,7 @@ export function viewModel(result: Result, opts: { comparison?: Comparison; title
     })),
     events: result.events.map((e) => ({ t: `${e.t.toFixed(1)}s`, type: e.type, message: e.message, ...(e.worker ? { worker: e.worker } : {}) })),
     saturation: saturationMessage(result.generator),
+    ...(partialMessage(result.load) ? { partial: partialMessage(result.load) } : {}),
     lag: result.generator_lag_ms ? `p50 ${f(result.generator_lag_ms.p50)} ms, p99 ${f(result.generator_lag_ms.p99)} ms, max ${f(result.generator_lag_ms.max)} ms` : undefined,
     comparison: opts.comparison,
     // Only http(s) links: a result file is input, and javascript: URLs run on click.
