@@ -14,6 +14,7 @@ import { monoMs, type Sleeper } from './clock.js';
 import { buildUrl, type CompiledNode, type CompiledStep } from './compile.js';
 import { send, statusClass, type Exchange, type HttpOutcome, type InFlightSlot, type Sender } from './http.js';
 import { createCookieJar, type VuCookieJar } from './cookies.js';
+import { headersForHop } from './redirect.js';
 import type { Rng } from './journey/random.js';
 import type { ThinkTimeSampler } from './journey/think-time.js';
 import { createTemplateContext, type TemplateContext } from './journey/template.js';
@@ -250,6 +251,7 @@ export class VirtualUser implements InFlightSlot {
         }
         try {
           const next = new URL(loc, target.href);
+          headers = headersForHop(headers, target.origin, next.origin);
           target = { origin: next.origin, path: next.pathname + next.search, href: next.href };
         } catch {
           break;
