@@ -238,7 +238,12 @@ export class VirtualUser implements InFlightSlot {
         { origin: target.origin, path: target.path, method, headers: h, body, timeoutMs: s.timeoutMs, keepBodyBytes: s.needsBody ? rt.maxBodyBytes : 0, wantHeaders: s.needsHeaders },
         this,
       );
-      if (out.interrupted) return 'stopped';
+      if (out.interrupted) {
+        // Cut at the hard stop: still a request that got no (complete) answer in time,
+        // counted as a timeout so the result and the partial result hold it (issue 16).
+        this.record(key, out, intended, 'timeout', 'cut by the run stopping (graceful_stop ended)');
+        return 'stopped';
+      }
       if (this.jar && out.headers) this.jar.store(target.href, out.headers['set-cookie']);
       const loc = out.headers?.location;
       if (s.followRedirects && out.status >= 300 && out.status < 400 && out.status !== 304 && typeof loc === 'string' && hop < MAX_REDIRECTS) {
