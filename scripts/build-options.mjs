@@ -14,8 +14,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  *   re-exports the same objects from undici's own modules; other importers (the
  *   @actions/* clients, the HTTP relay client) get the full package;
  * - undici's client.js gets its HTTP/2 connector (and with it node:http2) on first use;
- * - handlebars, tldts (under tough-cookie) and hdr-histogram-js are evaluated on first
- *   use (DEFERRED).
+ * - handlebars, tldts (under tough-cookie), hdr-histogram-js and re2js are evaluated on
+ *   first use (DEFERRED).
  * Why and how much: in the scripts/slim/ files and at DEFERRED.
  * test/build/cli-bundle.test.ts checks that the slim entry hands out undici's own
  * objects, what the run path loads, and that the bundle runs a plan with a template
@@ -34,9 +34,9 @@ const SLIM = {
  * (hdr-histogram-js with pako) on the 2-core bench machine. Each is replaced by a
  * small module that requires the package on first use: handlebars' default export
  * by a proxy of it (reads, writes and calls go to the real object), the others by
- * functions of the same names. For hdr-histogram-js those come from the package's
- * own modules rather than its index.js, whose log writer builds an Intl.NumberFormat
- * at load (ICU set-up, ~20 ms). A name the importers use that is not listed here
+ * functions of the same names (re2js's RE2JS class by a proxy). For hdr-histogram-js
+ * those come from the package's own modules rather than its index.js, whose log
+ * writer builds an Intl.NumberFormat at load (ICU set-up, ~20 ms). A name the importers use that is not listed here
  * fails the build.
  */
 const DEFERRED = {
@@ -49,6 +49,9 @@ const DEFERRED = {
       decodeFromCompressedBase64: 'hdr-histogram-js/dist/encoding.js',
     },
   },
+  // The RE2 port (260 KB of JS) is needed only by plans with a regex extractor or
+  // body_matches: its import took ~27 ms here (a one-off probe, `await import('re2js')`).
+  re2js: { objects: { RE2JS: 're2js' } },
 };
 
 /** Source of the module that stands for a DEFERRED package. */
@@ -68,6 +71,15 @@ function deferredModule(pkg) {
       `});`,
     );
   // require() inside the function: esbuild bundles the module and runs it on the first call.
+  // A named object (a class used for its static methods): a proxy whose methods are
+  // the real object's, bound to it.
+  for (const [name, from] of Object.entries(spec.objects ?? {}))
+    lines.push(
+      `let ${name}$lib;`,
+      `export const ${name} = new Proxy({}, {`,
+      `  get: (_, k) => { const o = (${name}$lib ??= require(${JSON.stringify(from)}).${name}); const v = Reflect.get(o, k); return typeof v === 'function' ? v.bind(o) : v; },`,
+      `});`,
+    );
   for (const [name, from] of Object.entries(spec.functions ?? {}))
     lines.push(`export function ${name}(...args) { return require(${JSON.stringify(from)}).${name}(...args); }`);
   return lines.join('\n') + '\n';

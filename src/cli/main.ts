@@ -6,6 +6,7 @@ import { commands } from './commands/index.js';
 import type { CliIO } from './command.js';
 import { ExitCode, isLtError } from '../errors.js';
 import { JsonLogStream, logTo, takeLogFormat } from './log-format.js';
+import { ignoreClosedPipe } from './closed-stdout.js';
 
 const HELP = (names: string[]) => `loadtest — distributed HTTP load testing for CI
 
@@ -94,6 +95,8 @@ if (isEntry()) {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  ignoreClosedPipe(process.stdout);
+  ignoreClosedPipe(process.stderr);
   const io: CliIO = { stdout: process.stdout, stderr: process.stderr, signal: controller.signal, env: process.env, cwd: process.cwd() };
   main(process.argv.slice(2), io).then(
     (code) => {

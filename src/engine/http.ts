@@ -140,6 +140,16 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private kept = 0;
   private abortFn: ((err: Error) => void) | undefined;
   private stopped = false;
+  /**
+   * `timeout` is a deadline for the whole exchange (issue 16, point 6): undici's
+   * headersTimeout/bodyTimeout are idle timers, so a server dripping a byte a second
+   * or sending an endless body never tripped them. Checked as headers and each body
+   * chunk arrive (no timer per request on the hot path); silence is still cut by
+   * bodyTimeout, so an exchange ends by 2 × timeout at the latest.
+   */
+  private readonly deadlineMs: number;
+  private readonly timeoutMs: number;
+  private timedOut = false;
 
   constructor(req: HttpRequest, slot: InFlightSlot | undefined, resolve: (out: HttpOutcome) => void) {
     this.keepBodyBytes = req.keepBodyBytes;
@@ -160,6 +170,16 @@ export class Exchange implements Dispatcher.DispatchHandler {
       errorMessage: undefined,
       interrupted: false,
     };
+    this.timeoutMs = req.timeoutMs;
+    this.deadlineMs = this.out.sentAtMs + req.timeoutMs;
+  }
+
+  /** Cuts the exchange as a timeout once its deadline has passed. */
+  private overDeadline(nowMs: number): boolean {
+    if (nowMs <= this.deadlineMs || this.abortFn === undefined) return false;
+    this.timedOut = true;
+    this.abortFn(new Error(`no complete response within the ${this.timeoutMs} ms timeout (headers and body)`));
+    return true;
   }
 
   /** Cuts the request if it is on a connection (a no-op before that, as before). */
@@ -177,6 +197,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const out = this.out;
     out.headersAtMs = monoMs();
     out.status = statusCode;
+    if (this.overDeadline(out.headersAtMs)) return true; // aborted: onError follows
     let hb = 0;
     for (let i = 0; i < rawHeaders.length; i++) hb += rawHeaders[i].length + 2;
     out.bytesIn += hb + 15;
@@ -186,6 +207,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     this.out.bytesIn += chunk.length;
+    if (this.overDeadline(monoMs())) return true;
     if (this.keepBodyBytes > 0) {
       const room = this.keepBodyBytes - this.kept;
       if (room > 0) {
@@ -206,7 +228,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
   onError(err: Error): void {
     const out = this.out;
     if (this.stopped) out.interrupted = true;
-    else {
+    else if (this.timedOut) {
+      out.errorClass = 'timeout';
+      out.errorMessage = err.message;
+    } else {
       out.errorClass = classifyError(err);
       out.errorMessage = errorText(err);
     }

@@ -14,6 +14,7 @@ import { monoMs, type Sleeper } from './clock.js';
 import { buildUrl, type CompiledNode, type CompiledStep } from './compile.js';
 import { send, statusClass, type Exchange, type HttpOutcome, type InFlightSlot, type Sender } from './http.js';
 import { createCookieJar, type VuCookieJar } from './cookies.js';
+import { headersForHop } from './redirect.js';
 import type { Rng } from './journey/random.js';
 import type { ThinkTimeSampler } from './journey/think-time.js';
 import { createTemplateContext, type TemplateContext } from './journey/template.js';
@@ -237,7 +238,12 @@ export class VirtualUser implements InFlightSlot {
         { origin: target.origin, path: target.path, method, headers: h, body, timeoutMs: s.timeoutMs, keepBodyBytes: s.needsBody ? rt.maxBodyBytes : 0, wantHeaders: s.needsHeaders },
         this,
       );
-      if (out.interrupted) return 'stopped';
+      if (out.interrupted) {
+        // Cut at the hard stop: still a request that got no (complete) answer in time,
+        // counted as a timeout so the result and the partial result hold it (issue 16).
+        this.record(key, out, intended, 'timeout', 'cut by the run stopping (graceful_stop ended)');
+        return 'stopped';
+      }
       if (this.jar && out.headers) this.jar.store(target.href, out.headers['set-cookie']);
       const loc = out.headers?.location;
       const redirect = s.followRedirects && out.status >= 300 && out.status < 400 && out.status !== 304 && typeof loc === 'string';
@@ -256,6 +262,7 @@ export class VirtualUser implements InFlightSlot {
         }
         try {
           const next = new URL(loc, target.href);
+          headers = headersForHop(headers, target.origin, next.origin);
           target = { origin: next.origin, path: next.pathname + next.search, href: next.href };
         } catch {
           break;

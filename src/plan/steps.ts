@@ -9,6 +9,7 @@ import { limitMessage, type Limits } from './limits.js';
 import { check, fail, show, unknownKey, type Locator, type Path } from './locate.js';
 import { isDynamic, jsonBodyText, templateProblem, type TemplateNames } from './templates.js';
 import { didYouMean, parseDurationMs } from './units.js';
+import { compileLinearRegex } from '../engine/journey/linear-regex.js';
 import type { Checks, Extractor, HttpMethod, JsonCheck, Plan, Step, StepNode, TemplateText, ThinkTime } from './types.js';
 
 const ms = (d: string): number => parseDurationMs(d)!;
@@ -170,14 +171,9 @@ export class StepReader {
         if (!/^\$./.test(e.json.trim())) fail(this.loc, [...p, 'json'], `must be a JSONPath starting with $, e.g. $.auth.token (got ${show(e.json)})`);
         out[name] = { from: 'json', path: e.json.trim() };
       } else if (e.regex !== undefined) {
-        let groups = 0;
-        try {
-          new RegExp(e.regex);
-          // An alternation with the empty pattern always matches, so exec('') reveals the group count.
-          groups = (new RegExp(`(?:${e.regex})|`).exec('')?.length ?? 1) - 1;
-        } catch (err) {
-          fail(this.loc, [...p, 'regex'], `is not a valid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
-        }
+        const compiled = compileLinearRegex(e.regex);
+        if (!compiled.ok) fail(this.loc, [...p, 'regex'], compiled.message);
+        const groups = compiled.re.groupCount;
         if (e.regex === '') fail(this.loc, [...p, 'regex'], 'must not be empty');
         const group = e.group ?? (groups > 0 ? 1 : 0);
         if (group > groups) fail(this.loc, [...p, 'group'], `the pattern has ${groups} capture group(s) (got ${group})`);
@@ -195,11 +191,8 @@ export class StepReader {
     if (c.status !== undefined) out.status = Array.isArray(c.status) ? c.status : [c.status];
     if (c.body_contains !== undefined) out.bodyContains = c.body_contains;
     if (c.body_matches !== undefined) {
-      try {
-        new RegExp(c.body_matches);
-      } catch (err) {
-        fail(this.loc, [...path, 'body_matches'], `is not a valid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
-      }
+      const compiled = compileLinearRegex(c.body_matches);
+      if (!compiled.ok) fail(this.loc, [...path, 'body_matches'], compiled.message);
       out.bodyMatches = c.body_matches;
     }
     if (c.json) {

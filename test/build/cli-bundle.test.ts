@@ -86,15 +86,15 @@ test('what `loadtest run` loads before its first request: no undici index, zod l
   assert.deepEqual(has(/node_modules\/zod\/v4\/locales\/(?!en\.js)/), [], "zod's non-English locales (import * as z keeps them out)");
   assert.deepEqual(has(/node_modules\/hdr-histogram-js\/dist\/(index|HistogramLogWriter)\.js$/), [], "hdr-histogram-js's index and log writer (Intl.NumberFormat at load)");
   assert.deepEqual(has(/src\/report\/result-schema\.ts$/), [], 'the zod Result schema (for reading results: report, compare, --baseline)');
-  assert.deepEqual(has(/^deferred:/).sort(), ['deferred:handlebars', 'deferred:hdr-histogram-js', 'deferred:tldts'], 'evaluated on first use');
+  assert.deepEqual(has(/^deferred:/).sort(), ['deferred:handlebars', 'deferred:hdr-histogram-js', 'deferred:re2js', 'deferred:tldts'], 'evaluated on first use');
 });
 
-test('the bundle runs a plan with a template and cookies and writes its report, without loading node:http2 for HTTP/1.1', async () => {
+test('the bundle runs a plan with a template, cookies and a regex check and writes its report, without loading node:http2 for HTTP/1.1', async () => {
   const dir = tempDir();
   const plan = join(dir, 'plan.yaml');
   const out = join(dir, 'r.json');
   const report = join(dir, 'r.html');
-  writeFileSync(plan, `name: bundle\ntarget: http://127.0.0.1:${(server.address() as { port: number }).port}\nwarmup: false\nscenarios:\n  s:\n    profile: { type: iterations, vus: 1, iterations: 3 }\n    steps:\n      - { name: root, method: GET, url: \"/?vu={{ vu.id }}&b={{#if vu.id}}y{{/if}}\" }\n`);
+  writeFileSync(plan, `name: bundle\ntarget: http://127.0.0.1:${(server.address() as { port: number }).port}\nwarmup: false\nscenarios:\n  s:\n    profile: { type: iterations, vus: 1, iterations: 3 }\n    steps:\n      - { name: root, method: GET, url: \"/?vu={{ vu.id }}&b={{#if vu.id}}y{{/if}}\", checks: { body_matches: \"^o(?i)K$\" } }\n`);
   // Reports, at exit, whether the process ever loaded node:http2.
   const probe = join(dir, 'probe.mjs');
   writeFileSync(probe, "process.on('exit', () => process.stderr.write(`\\nhttp2 loaded: ${process.moduleLoadList.includes('NativeModule http2')}\\n`));\n");
@@ -110,6 +110,7 @@ test('the bundle runs a plan with a template and cookies and writes its report, 
   assert.equal(result.summary.requests, 3);
   assert.deepEqual(paths, ['/?vu=1&b=y', '/?vu=1&b=y', '/?vu=1&b=y'], 'the template rendered (handlebars, deferred)');
   assert.equal(withCookie, 2, 'the cookie set by the first response went back (tough-cookie and tldts, deferred)');
+  assert.equal(result.summary.checks.passes, 3, 'body_matches ran (re2js, deferred)');
   assert.match(stderr, /http2 loaded: false/);
   // The report renders with handlebars and decodes histograms into hdr-histogram-js's (both deferred).
   assert.match(readFileSync(report, 'utf8'), /<html[\s\S]*root[\s\S]*<\/html>/i);

@@ -21,6 +21,7 @@
 import type { Checks, JsonCheck } from '../../plan/types.js';
 import { PlanError } from '../../errors.js';
 import { cachedBody, compileJsonPath, type JsonCache, type JsonQuery } from './json-path.js';
+import { compileLinearRegex } from './linear-regex.js';
 
 /** The parts of a response checks read. Header names must be lower-case (as undici gives them). */
 export interface CheckInput {
@@ -140,14 +141,12 @@ export function compileChecks(checks: Checks, where = 'checks'): CompiledChecks 
     list.push({ name: 'body_contains', fn: (r) => (r.body !== undefined && r.body.includes(s) ? undefined : `body does not contain ${show(s)}${cut(r)}`) });
   }
   if (checks.bodyMatches !== undefined) {
-    let re: RegExp;
-    try {
-      re = new RegExp(checks.bodyMatches);
-    } catch (err) {
-      throw new PlanError(`${where}.body_matches: ${(err as Error).message}`, { path: `${where}.body_matches`, cause: err });
-    }
+    // Linear-time matching (linear-regex.ts): a backtracking pattern cannot stall the VU loop.
+    const compiled = compileLinearRegex(checks.bodyMatches);
+    if (!compiled.ok) throw new PlanError(`${where}.body_matches: ${compiled.message}`, { path: `${where}.body_matches` });
+    const re = compiled.re;
     const src = checks.bodyMatches;
-    list.push({ name: 'body_matches', fn: (r) => (re.test(r.body ?? '') ? undefined : `body does not match /${src}/${cut(r)}`) });
+    list.push({ name: 'body_matches', fn: (r) => (re.exec(r.body ?? '') !== null ? undefined : `body does not match /${src}/${cut(r)}`) });
   }
   for (const c of checks.json ?? []) list.push({ name: `json ${c.path}`, fn: compileJsonCheck(c, where) });
   for (const [name, want] of Object.entries(checks.header ?? {})) {

@@ -10,6 +10,7 @@
 import type { Extractor } from '../../plan/types.js';
 import { PlanError } from '../../errors.js';
 import { cachedBody, compileJsonPath, type JsonCache } from './json-path.js';
+import { compileLinearRegex } from './linear-regex.js';
 
 /** The parts of a response extractors read. Header names must be lower-case (as undici gives them). */
 export interface ExtractInput {
@@ -77,14 +78,11 @@ function compileOne(name: string, e: Extractor, where: string): One {
       };
     }
     case 'regex': {
-      let re: RegExp;
-      try {
-        re = new RegExp(e.pattern);
-      } catch (err) {
-        throw new PlanError(`${where}.${name}.regex: ${(err as Error).message}`, { path: `${where}.${name}.regex`, cause: err });
-      }
-      // Count capture groups once: an alternation that always matches the empty string counts them.
-      const groups = (new RegExp(`${e.pattern}|`).exec('') as RegExpExecArray).length - 1;
+      // Linear-time matching (linear-regex.ts): a backtracking pattern cannot stall the VU loop.
+      const compiled = compileLinearRegex(e.pattern);
+      if (!compiled.ok) throw new PlanError(`${where}.${name}.regex: ${compiled.message}`, { path: `${where}.${name}.regex` });
+      const re = compiled.re;
+      const groups = re.groupCount;
       if (!Number.isInteger(e.group) || e.group < 0 || e.group > groups) {
         throw new PlanError(`${where}.${name}.group: ${e.group} is not a capture group of /${e.pattern}/ (it has ${groups})`, { path: `${where}.${name}.group` });
       }
