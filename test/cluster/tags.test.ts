@@ -13,6 +13,8 @@ import { createLocalTransport } from '../../src/cluster/local-transport.js';
 import { loadPlan } from '../../src/plan/load.js';
 import { decodeHistogram, latencyStats, newHistogram } from '../../src/metrics/histogram.js';
 import { PlanError } from '../../src/errors.js';
+import { renderHtml, renderMarkdown, renderPrComment } from '../../src/report/render.js';
+import { Result } from '../../src/report/result-schema.js';
 
 let target: Awaited<ReturnType<typeof startDemoTarget>>;
 before(async () => {
@@ -83,6 +85,12 @@ test('tags over 3 workers: totals = sum of tagged steps, percentiles = one refer
   });
   assert.deepEqual(r.thresholds[1].tag, { endpoint: 'users' });
   assert.equal(r.run.exit_code, 99);
+  // The JSON stays valid against its schema, and every output has the tag table.
+  assert.ok(Result.safeParse(JSON.parse(JSON.stringify(r))).success);
+  const usersRow = `${users.requests} |`;
+  assert.match(renderHtml(r), new RegExp(`<h2>By tag</h2>[\\s\\S]*<code>endpoint</code> = <code>users</code></td><td>${users.requests}</td>`));
+  assert.match(renderMarkdown(r), new RegExp(`\\| Tag \\|[\\s\\S]*<code>endpoint(=|&#x3D;)users</code> \\| ${usersRow}`));
+  assert.match(renderPrComment(r), new RegExp(`By tag \\(4\\)[\\s\\S]*<code>team(=|&#x3D;)shop</code> \\| ${tags.team.shop.requests} \\|`));
 });
 
 test('a tag threshold no step carries is refused at load, naming the tags the plan has', () => {
