@@ -12,6 +12,7 @@ import type { Plan } from './plan/types.js';
 import { buildResult } from './report/build-result.js';
 import type { Result } from './report/result-schema.js';
 import { evaluateLive, viewOfAccumulator } from './thresholds/evaluate.js';
+import { taggedSteps } from './plan/tag-index.js';
 
 export interface RunPlanOptions {
   signal?: AbortSignal;
@@ -25,6 +26,7 @@ export interface RunPlanOptions {
 /** Runs `plan` here and resolves with its Result (partial when aborted). */
 export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Result> {
   const live = new MetricsAccumulator();
+  const tagged = taggedSteps(plan);
   const events: RunEvent[] = [];
   // The engine picks the start instant itself (after its warm-up); snapshots carry it.
   const handle = startRun(plan, {
@@ -33,7 +35,7 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Re
     onSnapshot: (snap) => {
       live.add(snap);
       const elapsedMs = (snap.seq + 1) * snap.intervalMs;
-      const failing = evaluateLive(plan.thresholds, viewOfAccumulator(live), Math.max(elapsedMs, 1) / 1000, elapsedMs);
+      const failing = evaluateLive(plan.thresholds, viewOfAccumulator(live), Math.max(elapsedMs, 1) / 1000, elapsedMs, tagged);
       if (failing.length) {
         const names = failing.map((f) => `${f.expression} (actual ${f.actual ?? 'no data'})`).join(', ');
         events.push({ atMs: Date.now(), type: 'threshold_failed', message: `abort_on_fail threshold crossed: ${names}` });

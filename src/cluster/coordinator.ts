@@ -24,6 +24,7 @@ import type { Plan } from '../plan/types.js';
 import { buildResult } from '../report/build-result.js';
 import type { Result } from '../report/result-schema.js';
 import { evaluateLive, viewOfAccumulator } from '../thresholds/evaluate.js';
+import { taggedSteps } from '../plan/tag-index.js';
 import { initialWeights, planPeakVus, redistribute, sharesOf } from './assignment.js';
 import { maxRequests } from './snapshot-bounds.js';
 import { preciseNowMs } from './clock.js';
@@ -355,7 +356,7 @@ class Coordinator {
   private checkThresholds(atMs: number): void {
     if (this.aborted) return;
     const elapsedMs = atMs - this.startAtMs;
-    const failing = evaluateLive(this.opts.plan.thresholds, viewOfAccumulator(this.acc), Math.max(elapsedMs, 1) / 1000, elapsedMs);
+    const failing = evaluateLive(this.opts.plan.thresholds, viewOfAccumulator(this.acc), Math.max(elapsedMs, 1) / 1000, elapsedMs, taggedSteps(this.opts.plan));
     if (failing.length === 0) return;
     const names = failing.map((f) => `${f.expression} (actual ${f.actual})`).join(', ');
     this.event('threshold_failed', `abort_on_fail threshold crossed: ${names}`);

@@ -428,3 +428,15 @@ export class MetricsAccumulator {
     this.live = undefined;
   }
 }
+
+/**
+ * Adds whole-run metric sets of several keys into one (counters add, every histogram
+ * bucket-wise: exact). Tag figures are the sum of their steps' sets this way.
+ */
+export function mergeMetricSets(list: MetricSetWire[]): MetricSetWire {
+  const acc = new SetAcc();
+  for (const m of list) acc.addWire(m);
+  const out = wireOf(acc, true);
+  releaseHists(acc.hist);
+  return out;
+}

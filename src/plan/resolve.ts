@@ -15,6 +15,7 @@ import { extractedNames, newStepScope, requestsPerIteration, StepReader, type St
 import { didYouMean, parseDurationMs, parseSizeBytes } from './units.js';
 import { dataPathProblem, neverReadable, type TrustOptions } from './trust.js';
 import type { DataSource, Plan, Scenario, Threshold } from './types.js';
+import { stepsWithTags, tagDimensions, taggedSteps, tagText, type TaggedStep } from './tag-index.js';
 import type * as z from 'zod';
 import { parseThresholdObject, parseThresholdString, thresholdSchemaFor, ThresholdSyntaxError, type RawThresholdObject } from '../thresholds/parse.js';
 
@@ -91,7 +92,7 @@ function dataColumns(d: DataSource): Set<string> {
   return out;
 }
 
-function readThreshold(loc: Locator, raw: unknown, path: Path, scopes: Map<string, StepScope>): Threshold {
+function readThreshold(loc: Locator, raw: unknown, path: Path, scopes: Map<string, StepScope>, tagged: readonly TaggedStep[]): Threshold {
   let t: Threshold;
   const isString = typeof raw === 'string';
   try {
@@ -117,6 +118,11 @@ function readThreshold(loc: Locator, raw: unknown, path: Path, scopes: Map<strin
       const guess = didYouMean(t.step, steps);
       fail(loc, isString ? path : 'threshold' in (raw as object) ? [...path, 'threshold'] : [...path, 'step'], `no step named ${show(t.step)}${t.scenario !== undefined ? ` in scenario '${t.scenario}'` : ''}${guess ? ` (did you mean '${guess}'?)` : ''}; steps: ${[...steps].join(', ')}`);
     }
+  }
+  // A tag scope no step carries would always fail with "no data": say so before the run.
+  if (t.tag && stepsWithTags(tagged, t.tag, t.scenario, t.step).length === 0) {
+    const known = [...tagDimensions(tagged)].flatMap(([k, values]) => [...values.keys()].map((v) => `${k}=${v}`));
+    fail(loc, isString ? path : 'threshold' in (raw as object) ? [...path, 'threshold'] : [...path, 'tag'], `no step${t.scenario !== undefined ? ` in scenario '${t.scenario}'` : ''}${t.step !== undefined ? ` named '${t.step}'` : ''} carries the tags {${tagText(t.tag)}}; ${known.length ? `tags in this plan: ${known.join(', ')}` : 'no step in this plan has tags'}`);
   }
   return t;
 }
@@ -259,11 +265,13 @@ function resolveWithin(loc: Locator, raw: object, file: string, opts: ResolveOpt
     };
     if (thinkTime) out.thinkTime = thinkTime;
     if (sc.data !== undefined) out.data = sc.data;
+    if (sc.tags && Object.keys(sc.tags).length) out.tags = Object.fromEntries(Object.entries(sc.tags).map(([k, v]) => [k, String(v)]));
     return out;
   });
 
   const maxBodyBytes = r.http?.max_body !== undefined ? parseSizeBytes(r.http.max_body)! : PLAN_DEFAULTS.maxBodyBytes;
   if (maxBodyBytes <= 0) fail(loc, ['http', 'max_body'], `must be more than 0 bytes (got ${show(r.http?.max_body)})`);
+  const tagged = taggedSteps({ scenarios });
   const plan: Omit<Plan, 'hash'> = {
     name: r.name ?? basename(file, extname(file)),
     file,
@@ -285,7 +293,7 @@ function resolveWithin(loc: Locator, raw: object, file: string, opts: ResolveOpt
     setup,
     teardown: reader.withNames({ vars: extractedNames(r.teardown, new Set(setupVars)) }).steps(r.teardown ?? [], ['teardown'], newStepScope()),
     scenarios,
-    thresholds: (r.thresholds ?? []).map((t, i) => readThreshold(loc, t, ['thresholds', i], scopes)),
+    thresholds: (r.thresholds ?? []).map((t, i) => readThreshold(loc, t, ['thresholds', i], scopes, tagged)),
   };
   if (target !== undefined) plan.target = target;
   return plan;

@@ -149,6 +149,7 @@ export const scenario = z.strictObject(
     cookies: z.enum(['per_vu', 'per_iteration', 'off']).optional(),
     on_check_failure: z.enum(['continue', 'stop_iteration']).optional(),
     data: z.string({ error: 'must be the name of a data source' }).optional(),
+    tags: z.record(z.string(), scalar, { error: 'must be a map of tag names to values' }).optional(),
   },
   { error: 'must be a map with profile, steps and (usually) duration' },
 );

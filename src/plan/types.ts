@@ -139,6 +139,8 @@ export interface Threshold {
   value: number;
   scenario?: string;
   step?: string;
+  /** Tag scope: the requests of every step carrying all these tags (within scenario/step when given). */
+  tag?: Record<string, string>;
   abortOnFail: boolean;
   /** Evaluate abort_on_fail only after this long (k6's delayAbortEval). */
   delayAbortEvalMs: number;
@@ -162,6 +164,8 @@ export interface Scenario {
   onCheckFailure: 'continue' | 'stop_iteration';
   /** Data source bound to each iteration (name in `Plan.data`). */
   data?: string;
+  /** Tags every step of the scenario carries (a step's own tag of the same name wins); absent when none. */
+  tags?: Record<string, string>;
   executor: Executor;
   steps: StepNode[];
 }

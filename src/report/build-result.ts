@@ -14,7 +14,9 @@ import type { RunEvent } from '../engine/types.js';
 import type { Plan } from '../plan/types.js';
 import { evaluateThresholds } from '../thresholds/evaluate.js';
 import { ExitCode } from '../errors.js';
-import type { Result, Stats, TimePoint, WorkerResult } from './result-schema.js';
+import type { Result, Stats, TagResult, TimePoint, WorkerResult } from './result-schema.js';
+import { mergeMetricSets } from '../metrics/merge.js';
+import { tagDimensions, taggedSteps, type TaggedStep } from '../plan/tag-index.js';
 import { RESULT_SCHEMA_VERSION } from './result-version.js';
 import { generatorPoint, summarizeGenerator } from './generator-summary.js';
 import { deliveredLoad, loadSummary, type LostShare } from './planned-load.js';
@@ -107,12 +109,30 @@ export function exitCodeOf(result: Result): number {
   return result.run.exit_code;
 }
 
+/** `summary.tags`: per tag key and value, the figures of the steps carrying it; undefined when no step has tags. */
+export function tagResults(tagged: readonly TaggedStep[], metrics: RunMetrics, durationSec: number): Record<string, Record<string, TagResult>> | undefined {
+  const dims = tagDimensions(tagged);
+  if (dims.size === 0) return undefined;
+  const out: Record<string, Record<string, TagResult>> = {};
+  for (const [key, values] of dims) {
+    out[key] = {};
+    for (const [value, refs] of values) {
+      const sets = refs.flatMap((r) => metrics.scenarios[r.scenario]?.steps[r.step] ?? []);
+      const m = mergeMetricSets(sets);
+      out[key][value] = { ...statsOf(m, durationSec), steps: refs.map((r) => `${r.scenario}/${r.step}`), ...(m.hist.latency ? { histogram: m.hist.latency } : {}) };
+    }
+  }
+  return out;
+}
+
 /** Builds the Result. */
 export function buildResult(input: BuildResultInput): Result {
   const { plan, metrics, intervals, startAtMs, endedAtMs } = input;
   const durationMs = Math.max(0, endedAtMs - startAtMs);
   const durationSec = durationMs / 1000;
-  const thresholds = evaluateThresholds(plan.thresholds, metrics, durationSec);
+  const tagged = taggedSteps(plan);
+  const thresholds = evaluateThresholds(plan.thresholds, metrics, durationSec, tagged);
+  const tags = tagResults(tagged, metrics, durationSec);
   const generator = summarizeGenerator(intervals, startAtMs, plan.generator);
   const load = input.lost ? loadSummary(plan, deliveredLoad(plan, metrics, intervals, endedAtMs), input.lost, plan.loadTolerance) : undefined;
   const v = verdict(thresholds.some((t) => !t.passed), input.aborted, plan.generator.onSaturation === 'fail' && generator?.saturated === true, load?.partial === true && plan.onWorkerLoss !== 'continue');
@@ -150,7 +170,7 @@ export function buildResult(input: BuildResultInput): Result {
       start_skew_ms: input.startSkewMs ?? null,
       ...(input.git ? { git: input.git } : {}),
     },
-    summary: { ...statsOf(metrics.total, durationSec), ...(metrics.total.hist.latency ? { histogram: metrics.total.hist.latency } : {}) },
+    summary: { ...statsOf(metrics.total, durationSec), ...(metrics.total.hist.latency ? { histogram: metrics.total.hist.latency } : {}), ...(tags ? { tags } : {}) },
     scenarios,
     thresholds,
     timeseries: intervals.map((s) => timePoint(s.total, s, startAtMs, s.activeVus, endedAtMs)),

@@ -69,6 +69,14 @@ export const StepResult = Stats.extend({
   histogram: z.string().optional(),
 });
 
+/** Figures of one tag value: the sum of the steps carrying it. */
+export const TagResult = Stats.extend({
+  /** The (scenario, step) keys summed, `scenario/step`. */
+  steps: z.array(z.string()),
+  /** Encoded HDR (µs) of the corrected latency of those steps, merged. */
+  histogram: z.string().optional(),
+});
+
 export const ScenarioResult = Stats.extend({
   timeseries: z.array(TimePoint),
   histogram: z.string().optional(),
@@ -82,6 +90,8 @@ export const ThresholdResult = z.object({
   limit: num,
   scenario: z.string().optional(),
   step: z.string().optional(),
+  /** Tag scope: the steps carrying all these tags. */
+  tag: z.record(z.string(), z.string()).optional(),
   /** null when the metric had no data (counts as failed). */
   actual: num.nullable(),
   passed: z.boolean(),
@@ -167,7 +177,11 @@ export const Result = z.object({
     start_skew_ms: num.nullable().optional(),
     git: z.object({ sha: z.string().optional(), ref: z.string().optional(), run_url: z.string().optional() }).optional(),
   }),
-  summary: Stats.extend({ histogram: z.string().optional() }),
+  summary: Stats.extend({
+    histogram: z.string().optional(),
+    /** Tag key → value → figures of the steps carrying that tag (issue 14); absent when no step has tags. */
+    tags: z.record(z.string(), z.record(z.string(), TagResult)).optional(),
+  }),
   scenarios: z.record(z.string(), ScenarioResult),
   thresholds: z.array(ThresholdResult),
   timeseries: z.array(TimePoint),
@@ -187,6 +201,7 @@ export type Stats = z.infer<typeof Stats>;
 export type TimePoint = z.infer<typeof TimePoint>;
 export type StepResult = z.infer<typeof StepResult>;
 export type ScenarioResult = z.infer<typeof ScenarioResult>;
+export type TagResult = z.infer<typeof TagResult>;
 export type ThresholdResult = z.infer<typeof ThresholdResult>;
 export type WorkerResult = z.infer<typeof WorkerResult>;
 export type EventResult = z.infer<typeof EventResult>;

@@ -61,6 +61,8 @@ export interface ViewModel {
   durationS: string;
   summary: ScopeRow;
   rows: ScopeRow[];
+  /** One row per tag value (`scope` is `key=value`, `scenario` the key, `step` the value), from `summary.tags`. */
+  tagRows: ScopeRow[];
   thresholds: { icon: string; passed: boolean; expression: string; actual: string; limit: string }[];
   thresholdsFailed: number;
   status_codes: { code: string; count: number }[];
@@ -120,6 +122,7 @@ export function viewModel(result: Result, opts: ViewOptions = {}): ViewModel {
     durationS: (result.run.duration_ms / 1000).toFixed(1),
     summary: row('all', undefined, result.summary),
     rows,
+    tagRows: Object.entries(result.summary.tags ?? {}).flatMap(([key, values]) => Object.entries(values).map(([value, s]) => ({ ...row(key, value, s), scope: `${key}=${value}` }))),
     thresholds: result.thresholds.map((t) => ({
       icon: t.passed ? '✓' : '✗',
       passed: t.passed,

@@ -7,6 +7,7 @@ import { encodeHistogram, HdrCounts, latencyStats, type Histogram, type LatencyS
 import { addCounters, emptyCounters, type MetricsAccumulator } from '../metrics/merge.js';
 import type { Counters, RunMetrics } from '../metrics/types.js';
 import type { Threshold, ThresholdMetric } from '../plan/types.js';
+import { stepsWithTags, type StepRef, type TaggedStep } from '../plan/tag-index.js';
 import type { ThresholdResult } from '../report/result-schema.js';
 
 /** Read access to measurements by scope. */
@@ -18,31 +19,29 @@ export interface MetricsView {
   scenarioNames(): string[];
 }
 
+/** Counters and latency of several step scopes added together (exact: bucket-wise). */
+function sumScopes(view: MetricsView, refs: Iterable<StepRef>): { counters?: Counters; latency?: HdrCounts } {
+  let counters: Counters | undefined;
+  let latency: HdrCounts | undefined;
+  for (const r of refs) {
+    const c = view.counters(r.scenario, r.step);
+    if (!c) continue;
+    addCounters((counters ??= emptyCounters()), c);
+    const h = view.latency(r.scenario, r.step);
+    if (h) (latency ??= new HdrCounts()).add(h instanceof HdrCounts ? h : HdrCounts.decode(encodeHistogram(h)));
+  }
+  return { counters, latency };
+}
+
 /**
  * A view whose `(undefined, step)` scope is that step summed over every scenario that
  * has it (the any-scenario step scope of thresholds), instead of the whole run.
  */
 function withAnyScenarioSteps(view: MetricsView): MetricsView {
-  const sums = new Map<string, { counters: Counters; latency?: HdrCounts }>();
+  const sums = new Map<string, ReturnType<typeof sumScopes>>();
   const sum = (step: string) => {
     let hit = sums.get(step);
-    if (hit) return hit;
-    const counters = emptyCounters();
-    let latency: HdrCounts | undefined;
-    let found = false;
-    for (const sc of view.scenarioNames()) {
-      const c = view.counters(sc, step);
-      if (!c) continue;
-      found = true;
-      addCounters(counters, c);
-      const h = view.latency(sc, step);
-      if (h) {
-        latency ??= new HdrCounts();
-        latency.add(h instanceof HdrCounts ? h : HdrCounts.decode(encodeHistogram(h)));
-      }
-    }
-    hit = found ? { counters, latency } : { counters: undefined as unknown as Counters };
-    sums.set(step, hit);
+    if (!hit) sums.set(step, (hit = sumScopes(view, view.scenarioNames().map((scenario) => ({ scenario, step })))));
     return hit;
   };
   return {
@@ -50,6 +49,12 @@ function withAnyScenarioSteps(view: MetricsView): MetricsView {
     counters: (scenario, step) => (!scenario && step ? sum(step).counters : view.counters(scenario, step)),
     latency: (scenario, step) => (!scenario && step ? sum(step).latency : view.latency(scenario, step)),
   };
+}
+
+/** A view whose whole-run scope is the sum of the steps carrying a threshold's tags. */
+function tagScopeView(view: MetricsView, t: Threshold, tagged: readonly TaggedStep[]): MetricsView {
+  const sum = sumScopes(view, stepsWithTags(tagged, t.tag!, t.scenario, t.step));
+  return { scenarioNames: () => view.scenarioNames(), counters: () => sum.counters, latency: () => sum.latency };
 }
 
 /** A view over whole-run metrics; histograms are decoded on first use. destroy() drops them. */
@@ -139,18 +144,27 @@ function toResult(t: Threshold, actual: number | null): ThresholdResult {
     limit: t.value,
     ...(t.scenario ? { scenario: t.scenario } : {}),
     ...(t.step ? { step: t.step } : {}),
+    ...(t.tag ? { tag: { ...t.tag } } : {}),
     actual,
     passed: actual !== null && compare(actual, t.op, t.value),
     abort_on_fail: t.abortOnFail,
   };
 }
 
-/** Evaluates every threshold (the verdict). No data in a scope fails its threshold. */
-export function evaluateThresholds(thresholds: Threshold[], metrics: RunMetrics | MetricsView, durationSec: number): ThresholdResult[] {
+/**
+ * Evaluates every threshold (the verdict). No data in a scope fails its threshold.
+ * Tag-scoped thresholds read the steps `tagged` lists (plan/tag-index.ts taggedSteps);
+ * without it they have no data.
+ */
+export function evaluateThresholds(thresholds: Threshold[], metrics: RunMetrics | MetricsView, durationSec: number, tagged: readonly TaggedStep[] = []): ThresholdResult[] {
   const owned = 'v' in metrics ? viewOfRunMetrics(metrics) : undefined;
   const view = withAnyScenarioSteps(owned ?? (metrics as MetricsView));
   try {
-    return thresholds.map((t) => toResult(t, metricValue(t, view, durationSec)));
+    return thresholds.map((t) => {
+      if (!t.tag) return toResult(t, metricValue(t, view, durationSec));
+      const { scenario: _sc, step: _st, ...whole } = t;
+      return toResult(t, metricValue(whole, tagScopeView(view, t, tagged), durationSec));
+    });
   } finally {
     owned?.destroy();
   }
@@ -161,8 +175,8 @@ export function evaluateThresholds(thresholds: Threshold[], metrics: RunMetrics 
  * only after its delay_abort_eval and once its scope has data (no data yet is not a
  * failure while the run is young).
  */
-export function evaluateLive(thresholds: Threshold[], metrics: RunMetrics | MetricsView, durationSec: number, elapsedMs: number): ThresholdResult[] {
+export function evaluateLive(thresholds: Threshold[], metrics: RunMetrics | MetricsView, durationSec: number, elapsedMs: number, tagged: readonly TaggedStep[] = []): ThresholdResult[] {
   const live = thresholds.filter((t) => t.abortOnFail && elapsedMs >= t.delayAbortEvalMs);
   if (live.length === 0) return [];
-  return evaluateThresholds(live, metrics, durationSec).filter((r) => r.actual !== null && !r.passed);
+  return evaluateThresholds(live, metrics, durationSec, tagged).filter((r) => r.actual !== null && !r.passed);
 }

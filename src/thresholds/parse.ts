@@ -6,7 +6,9 @@
  * - a string with options: `{threshold: "p99 < 800 [browse]", abort_on_fail: true, delay_abort_eval: 10s}`
  *
  * Scope syntax (short form): a trailing `[scenario]`, `[scenario/step]`, or `[*\/step]`
- * (that step name in any scenario). No scope = the whole run.
+ * (that step name in any scenario). No scope = the whole run. A tag scope
+ * `{endpoint=users}` (or `{endpoint: users, tier: web}`; object form `tag: {endpoint: users}`)
+ * narrows any of these to the steps carrying every listed tag (see plan/tag-index.ts).
  * Units (short form only): latency metrics take an optional `ms` or `s` suffix (value in
  * ms otherwise); ratio metrics (`error_rate`, `checks`) take an optional `%` suffix.
  * Metric aliases: `error_ratio` (the seed's name) → `error_rate`; `p(N)` → `pN`;
@@ -16,6 +18,7 @@ import * as z from 'zod';
 import { PlanError } from '../errors.js';
 import type { Threshold, ThresholdMetric, ThresholdOp } from '../plan/types.js';
 import { didYouMean, durationProblem, parseDurationMs } from '../plan/units.js';
+import { tagText } from '../plan/tag-index.js';
 
 /** Canonical metric names (src/plan/types.ts ThresholdMetric). */
 export const METRICS: readonly ThresholdMetric[] = ['p50', 'p90', 'p95', 'p99', 'p99.9', 'min', 'max', 'mean', 'error_rate', 'rps', 'dropped_iterations', 'checks', 'requests'];
@@ -28,7 +31,7 @@ const LATENCY = new Set<ThresholdMetric>(['p50', 'p90', 'p95', 'p99', 'p99.9', '
 const RATIO = new Set<ThresholdMetric>(['error_rate', 'checks']);
 
 /** Which part of a threshold is wrong; the plan loader points at that key. */
-export type ThresholdField = 'metric' | 'condition' | 'value' | 'threshold' | 'delay_abort_eval';
+export type ThresholdField = 'metric' | 'condition' | 'value' | 'threshold' | 'delay_abort_eval' | 'tag';
 
 /** A threshold that could not be parsed. `field` names the offending part (object form). */
 export class ThresholdSyntaxError extends Error {
@@ -68,9 +71,23 @@ function checkValue(metric: ThresholdMetric, value: number, percent = false): nu
 }
 
 /** The canonical text of a threshold: `p95 < 500 [browse/list-users]`. */
-export function expressionOf(t: Pick<Threshold, 'metric' | 'op' | 'value' | 'scenario' | 'step'>): string {
+export function expressionOf(t: Pick<Threshold, 'metric' | 'op' | 'value' | 'scenario' | 'step' | 'tag'>): string {
   const scope = t.scenario ? ` [${t.scenario}${t.step ? `/${t.step}` : ''}]` : t.step ? ` [*/${t.step}]` : '';
-  return `${t.metric} ${t.op} ${t.value}${scope}`;
+  return `${t.metric} ${t.op} ${t.value}${scope}${t.tag ? ` {${tagText(t.tag)}}` : ''}`;
+}
+
+/** A tag filter `{k=v, k2: v2}` anywhere after the value of a short-form threshold. */
+const TAG_SCOPE = /\{([^{}]*)\}/;
+
+/** Parses the inside of `{…}`: `k=v` or `k: v` pairs separated by commas. */
+function parseTagScope(inner: string, text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of inner.split(',')) {
+    const m = /^\s*([^=:\s][^=:]*?)\s*[=:]\s*(\S(?:.*\S)?)\s*$/.exec(part);
+    if (!m) throw new ThresholdSyntaxError(`tag scope '{${inner}}' in '${text}' must list tags like {endpoint=users} or {endpoint=users, tier=web}`, 'threshold');
+    out[m[1]] = m[2];
+  }
+  return out;
 }
 
 const SHORT =
@@ -78,7 +95,9 @@ const SHORT =
 
 /** Parses the short string form (no options). Throws ThresholdSyntaxError. */
 export function parseThresholdString(text: string): Threshold {
-  const m = SHORT.exec(text);
+  const tm = TAG_SCOPE.exec(text);
+  const tag = tm ? parseTagScope(tm[1], text) : undefined;
+  const m = SHORT.exec(tm ? text.slice(0, tm.index) + ' ' + text.slice(tm.index + tm[0].length) : text);
   if (!m) throw new ThresholdSyntaxError(`'${text}' is not a threshold; write it like "p95 < 500", "error_rate < 0.01 [scenario]" or "p(99) < 800 [scenario/step]"`, 'threshold');
   const metric = metricName(m[1]);
   const op = opOf(m[2]);
@@ -100,6 +119,7 @@ export function parseThresholdString(text: string): Threshold {
     if (m[6] === '') throw new ThresholdSyntaxError(`empty step in the scope of '${text}'; write [scenario/step]`, 'threshold');
     t.step = m[6];
   }
+  if (tag) t.tag = tag;
   t.expression = expressionOf(t);
   return t;
 }
@@ -117,6 +137,10 @@ export const thresholdObjectSchema = z.strictObject({
   value: z.number({ error: 'must be a number' }),
   scenario: z.string({ error: 'must be a scenario name' }).min(1, 'must not be empty').optional(),
   step: z.string({ error: 'must be a step name' }).min(1, 'must not be empty').optional(),
+  tag: z
+    .record(z.string().min(1, 'tag names must not be empty'), z.union([z.string(), z.number(), z.boolean()]), { error: 'must be a map of tag names to values, e.g. {endpoint: users}' })
+    .refine((m) => Object.keys(m).length > 0, 'must name at least one tag, e.g. {endpoint: users}')
+    .optional(),
   ...options,
 });
 
@@ -138,6 +162,7 @@ export function parseThresholdObject(o: RawThresholdObject): Threshold {
     t = { expression: '', metric, op: opOf(o.condition), value: checkValue(metric, o.value), abortOnFail: false, delayAbortEvalMs: 0 };
     if (o.scenario) t.scenario = o.scenario;
     if (o.step) t.step = o.step;
+    if (o.tag) t.tag = Object.fromEntries(Object.entries(o.tag).map(([k, v]) => [k, String(v)]));
     t.expression = expressionOf(t);
   }
   t.abortOnFail = o.abort_on_fail ?? false;
