@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{callApi,callJson,controllerRef}from"./chunk-GMQOCZDP.mjs";import"./chunk-WSIGMG6H.mjs";import"./chunk-FOWQOWEU.mjs";import"./chunk-JNDT772M.mjs";import"./chunk-CHI5CAXD.mjs";export{callApi,callJson,controllerRef};

@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{command,parseListen}from"./chunk-BZA7NQQS.mjs";import"./chunk-UEMFTNVW.mjs";import"./chunk-EA26DH54.mjs";import"./chunk-7OZO3ED3.mjs";import"./chunk-ZZ4TGQYV.mjs";import"./chunk-ELJOU6IB.mjs";import"./chunk-SDOPWSYR.mjs";import"./chunk-DVBCSMOX.mjs";import"./chunk-JNDT772M.mjs";import"./chunk-CHI5CAXD.mjs";export{command,parseListen};

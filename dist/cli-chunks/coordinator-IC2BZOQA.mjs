@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{runCoordinator}from"./chunk-K7ZJ3CV7.mjs";import"./chunk-ULBOCLT3.mjs";import"./chunk-6LKGENVC.mjs";import"./chunk-WOFV7NW7.mjs";import"./chunk-WDS3ZNNT.mjs";import"./chunk-EMRXSLUD.mjs";import"./chunk-ELJOU6IB.mjs";import"./chunk-SDOPWSYR.mjs";import"./chunk-JNDT772M.mjs";import"./chunk-CHI5CAXD.mjs";export{runCoordinator};

@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{createHttpRelayClient}from"./chunk-HWXR3GYD.mjs";import"./chunk-WSIGMG6H.mjs";import"./chunk-FOWQOWEU.mjs";import"./chunk-LTV3CXGG.mjs";import"./chunk-WKQ573TL.mjs";import"./chunk-DVBCSMOX.mjs";import"./chunk-JNDT772M.mjs";import"./chunk-CHI5CAXD.mjs";export{createHttpRelayClient};
