@@ -175,7 +175,7 @@ export function renderHtml(result: Result, opts: ViewOptions & { live?: string; 
     live: Boolean(opts.live),
     schemaVersion: RESULT_SCHEMA_VERSION,
     dataJson: scriptJson(chartData(result, opts.trend)),
-    trend: opts.trend && (opts.trend.runs.length || opts.trend.skipped.length) ? { rows: trendRows(opts.trend), runs: opts.trend.runs.length, skipped: opts.trend.skipped, note: TREND_NOTE } : undefined,
+    trend: opts.trend && (opts.trend.runs.length || opts.trend.skipped.length) ? { rows: trendRows(opts.trend), runs: opts.trend.runs.length, skipped: opts.trend.skipped, note: opts.trend.note ?? TREND_NOTE } : undefined,
     chartCss: chartAssets().css.replace(/<\/style/gi, '<\\/style'),
     // uPlot and the report script share one <script> (the page has exactly two: data and code).
     script: live + [chartAssets().js, readFileSync(join(templatesDir(), 'report.js'), 'utf8')].join('\n;\n').replace(/<\/script/gi, '<\\/script'),

@@ -27,6 +27,8 @@ export interface Trend {
   head?: TrendRun;
   /** One line per run left out (expired artifact, unreadable result…). */
   skipped: string[];
+  /** What the runs are, when not earlier base-branch runs (the controller: earlier runs of one scenario). */
+  note?: string;
 }
 
 /** The metrics a trend row is shown for, in order. */
@@ -52,9 +54,9 @@ export function trendRun(result: Result, label?: string): TrendRun {
 }
 
 /** A trend from runs in any order (sorted oldest first by start time). */
-export function buildTrend(runs: TrendRun[], opts: { head?: TrendRun; skipped?: string[] } = {}): Trend {
+export function buildTrend(runs: TrendRun[], opts: { head?: TrendRun; skipped?: string[]; note?: string } = {}): Trend {
   const sorted = [...runs].sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at));
-  return { runs: sorted, ...(opts.head ? { head: opts.head } : {}), skipped: opts.skipped ?? [] };
+  return { runs: sorted, ...(opts.head ? { head: opts.head } : {}), skipped: opts.skipped ?? [], ...(opts.note ? { note: opts.note } : {}) };
 }
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -123,7 +125,7 @@ export function trendMarkdown(trend: Trend | undefined): string {
     out.push('');
   }
   if (trend.skipped.length) out.push(`Left out: ${trend.skipped.map(mdText).join('; ')}.`, '');
-  out.push(`_${TREND_NOTE}_`);
+  out.push(`_${trend.note ?? TREND_NOTE}_`);
   return out.join('\n');
 }
 
@@ -132,6 +134,6 @@ export function trendText(trend: Trend): string {
   const lines = [`Trend over ${trend.runs.length} run(s), oldest → newest: ${trend.runs.map((r) => r.label).join(', ')}`, ''];
   for (const r of trendRows(trend)) lines.push(`${r.metric.padEnd(10)} ${r.spark}  ${r.oldest} → ${r.newest}  (range ${r.min} … ${r.max})`);
   if (trend.skipped.length) lines.push('', `Left out: ${trend.skipped.join('; ')}`);
-  lines.push('', TREND_NOTE, '');
+  lines.push('', trend.note ?? TREND_NOTE, '');
   return lines.join('\n');
 }

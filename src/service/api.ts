@@ -10,6 +10,7 @@ import { isLtError, PlanError } from '../errors.js';
 import { loadPlan } from '../plan/load.js';
 import { compareResults } from '../report/compare.js';
 import { render, type Format } from '../report/render.js';
+import { buildTrend, trendRun, type Trend } from '../report/trend.js';
 import { bearerOf, tokenMatches } from '../cluster/token.js';
 import { ApiError } from './api-errors.js';
 import type { Agents } from './agents.js';
@@ -125,6 +126,24 @@ function needResult(store: Store, id: string) {
   const result = store.result(id);
   if (!result) throw new ApiError(409, 'no_result', `run '${id}' has no result (${r.status}${r.reason ? `: ${r.reason}` : ''}); its snapshots stay readable at /runs/${id}/metrics`);
   return result;
+}
+
+/** How many earlier runs of its scenario the HTML report of a stored run shows as its trend. */
+export const REPORT_TREND_RUNS = 10;
+
+/** The trend of a stored run's scenario: its last REPORT_TREND_RUNS earlier runs with a result, then this run. */
+function scenarioTrend(store: Store, run: RunRecord): Trend | undefined {
+  if (!run.scenarioId) return undefined;
+  const earlier = store
+    .runs({ scenarioId: run.scenarioId })
+    .filter((r) => r.id !== run.id && r.createdAt <= run.createdAt)
+    .flatMap((r) => {
+      const result = store.result(r.id);
+      return result ? [trendRun(result, `${r.id} (v${r.scenarioVersion})`)] : [];
+    });
+  const result = store.result(run.id);
+  const runs = buildTrend(earlier).runs.slice(-REPORT_TREND_RUNS);
+  return buildTrend(runs, { head: result ? trendRun(result, run.id) : undefined, note: `Context only: whole-run figures of the earlier runs of this scenario on this controller (all versions); the report's verdict is this run's own.` });
 }
 
 const DASHBOARD_COOKIE = 'loadtest_token';
@@ -255,7 +274,8 @@ async function route(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
   if (m === 'GET' && at('runs', '*', 'report')) {
     const format = (u.searchParams.get('format') ?? 'html') as Format;
     if (!FORMATS.includes(format)) throw new ApiError(400, 'invalid_request', `format must be one of ${FORMATS.join(', ')} (got '${format}')`);
-    const text = render(needResult(store, parts[1]), format);
+    const run = needRun(store, parts[1]);
+    const text = render(needResult(store, parts[1]), format, format === 'html' ? { trend: scenarioTrend(store, run) } : {});
     res.writeHead(200, { 'content-type': CONTENT_TYPES[format] });
     return void res.end(text);
   }

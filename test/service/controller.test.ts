@@ -148,3 +148,21 @@ test('acceptance 6: no token, a wrong one, an oversized or invalid body: refused
   assert.equal((await api<{ runs: unknown[] }>(serve.url, serve.token, 'GET', '/runs')).body.runs.length, before);
   assert.equal((await api<{ scenarios: unknown[] }>(serve.url, serve.token, 'GET', '/scenarios')).body.scenarios.length, scBefore);
 });
+
+test("the HTML report of a stored run shows its scenario's trend: the earlier runs, then this one", async () => {
+  const sc = await api<{ id: string }>(serve.url, serve.token, 'POST', '/scenarios?file=trend.yaml', plan(1));
+  assert.equal(sc.status, 201, sc.text);
+  const ids: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const run = await api<{ id: string }>(serve.url, serve.token, 'POST', '/runs', { scenario_id: sc.body.id });
+    ids.push(run.body.id);
+    await until(`run ${i + 1} completed`, async () => (await api<RunView>(serve.url, serve.token, 'GET', `/runs/${run.body.id}`)).body.status === 'completed');
+  }
+  const first = await api(serve.url, serve.token, 'GET', `/runs/${ids[0]}/report?format=html`);
+  assert.doesNotMatch(first.text, /data-chart="trend"/, 'no earlier run: no trend');
+  const second = await api(serve.url, serve.token, 'GET', `/runs/${ids[1]}/report?format=html`);
+  assert.equal(second.status, 200);
+  assert.match(second.text, /data-chart="trend"/);
+  assert.match(second.text, /earlier runs of this scenario on this controller/);
+  assert.ok(second.text.includes(`${ids[0]} (v1)`), 'the earlier run is named in the trend data');
+});
