@@ -28,6 +28,32 @@ export const SERIAL = [
   'test/engine/*saturation*.test.ts', // the generator at its limit: lag and drops are the result
 ];
 
+/**
+ * The parallel group's longest files, longest first: they start first. The group's wall
+ * time is bounded by when its last file ends, and node --test starts files in the order
+ * given, so a long file left to start late (alphabetically) runs on alone at the end
+ * while the other slots sit idle. Order only: every file still runs. Taken from the
+ * per-file sums of a full run's TAP (each file's tests run one after another); a file
+ * not listed keeps its alphabetical place after these.
+ */
+export const LONG_FIRST = [
+  'test/cli/run.test.ts',
+  'test/action/run-mode.test.ts',
+  'test/report/compare.test.ts',
+  'test/report/cli.test.ts',
+  'test/service/controller.test.ts',
+  'test/report/html-browser.test.ts',
+  'test/build/test-runner.test.ts',
+  'test/build/cli-bundle.test.ts',
+  'test/service/restart.test.ts',
+  'test/build/test-provision.test.ts',
+  'test/demo/journey.test.ts',
+  'test/report/outputs.test.ts',
+  'test/engine/journey-e2e.test.ts',
+  'test/report/dashboard.test.ts',
+  'test/support-tests/action-harness.test.ts',
+];
+
 /** Files that start several CLI or Action processes: skipped by `npm run test:quick`. */
 export const MULTI_PROCESS = [
   'test/cluster/acceptance-*.test.ts',
@@ -75,8 +101,8 @@ export function needsBrowser(file, root = process.cwd()) {
 }
 
 /**
- * Splits test files into the parallel and the serial group; `quick` leaves out the
- * browser and multi-process files.
+ * Splits test files into the parallel and the serial group (the parallel group's
+ * LONG_FIRST files first); `quick` leaves out the browser and multi-process files.
  * @param {string[]} files paths from `root`
  * @param {{ quick?: boolean, root?: string }} [opts] root: the repository root (default: the working directory)
  * @returns {{ parallel: string[], serial: string[], browser: boolean }}
@@ -85,8 +111,13 @@ export function groupFiles(files, { quick = false, root = process.cwd() } = {}) 
   const posix = (f) => f.split('\\').join('/');
   const browser = (f) => needsBrowser(f, root);
   const kept = quick ? files.filter((f) => !browser(f) && !matchesAny(posix(f), MULTI_PROCESS)) : files;
+  // Index in LONG_FIRST, or past its end for a file not listed; the sort is stable.
+  const rank = (f) => {
+    const i = LONG_FIRST.findIndex((p) => matchesAny(posix(f), [p]));
+    return i < 0 ? LONG_FIRST.length : i;
+  };
   return {
-    parallel: kept.filter((f) => !matchesAny(posix(f), SERIAL)),
+    parallel: kept.filter((f) => !matchesAny(posix(f), SERIAL)).sort((a, b) => rank(a) - rank(b)),
     serial: kept.filter((f) => matchesAny(posix(f), SERIAL)),
     browser: kept.some(browser),
   };

@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 // @ts-expect-error — plain JavaScript test script, no types
 import { provisionChromium, ProvisionError, CHROMIUM_INSTALL } from '../../scripts/test-provision.mjs';
 // @ts-expect-error — plain JavaScript test script, no types
-import { SERIAL, MULTI_PROCESS, matchesAny, groupFiles } from '../../scripts/test-groups.mjs';
+import { SERIAL, MULTI_PROCESS, LONG_FIRST, matchesAny, groupFiles } from '../../scripts/test-groups.mjs';
 import { ROOT, tempDir } from '../helpers.js';
 
 const BROWSER_FIXTURE = 'test/fixtures/runner/uses-the-browser.test.ts';
@@ -112,11 +112,11 @@ test('grouping: timing-sensitive names, including the ones still to come, land i
     assert.ok(!matchesAny(f, SERIAL), `${f} is not serial`);
 });
 
-test('grouping: every named file in SERIAL and MULTI_PROCESS exists, and --quick drops browser and multi-process files', () => {
+test('grouping: every named file in SERIAL, MULTI_PROCESS and LONG_FIRST exists, and --quick drops browser and multi-process files', () => {
   const walk = (dir: string): string[] =>
     readdirSync(dir).flatMap((n) => (n === 'fixtures' ? [] : statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)]));
   const all = walk(join(ROOT, 'test')).map((f) => relative(ROOT, f)).filter((f) => f.endsWith('.test.ts'));
-  for (const p of [...SERIAL, ...MULTI_PROCESS].filter((p: string) => !p.includes('*'))) assert.ok(all.includes(p), `${p} exists (renamed? update scripts/test-groups.mjs)`);
+  for (const p of [...SERIAL, ...MULTI_PROCESS, ...LONG_FIRST].filter((p: string) => !p.includes('*'))) assert.ok(all.includes(p), `${p} exists (renamed? update scripts/test-groups.mjs)`);
   const quick = groupFiles(all, { quick: true, root: ROOT });
   const kept = [...quick.parallel, ...quick.serial];
   assert.equal(quick.browser, false);
@@ -125,4 +125,12 @@ test('grouping: every named file in SERIAL and MULTI_PROCESS exists, and --quick
   const full = groupFiles(all, { root: ROOT });
   assert.equal(full.browser, true, 'the browser tests are found by their import of test/browser.ts');
   assert.equal(full.parallel.length + full.serial.length, all.length);
+});
+
+test('grouping: the LONG_FIRST files start the parallel group, longest first; the rest keep their order; none is dropped', () => {
+  const files = ['test/plan/units.test.ts', 'test/report/cli.test.ts', 'test/plan/hash.test.ts', 'test/cli/run.test.ts', 'test/engine/open-model.test.ts'];
+  const g = groupFiles(files, { root: ROOT });
+  assert.deepEqual(g.parallel, ['test/cli/run.test.ts', 'test/report/cli.test.ts', 'test/plan/units.test.ts', 'test/plan/hash.test.ts']);
+  assert.deepEqual(g.serial, ['test/engine/open-model.test.ts']);
+  assert.ok(LONG_FIRST.indexOf('test/cli/run.test.ts') < LONG_FIRST.indexOf('test/report/cli.test.ts'));
 });
