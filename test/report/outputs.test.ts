@@ -15,6 +15,9 @@ import { build } from 'esbuild';
 import { validateXML } from 'xmllint-wasm';
 import { cpSync, mkdirSync } from 'node:fs';
 import { tempDir, ROOT } from '../helpers.js';
+// The plugin the real bundles use: dist/ carries uPlot's texts, as it ships without node_modules.
+// @ts-expect-error — plain JavaScript build script, no types
+import { inlineChartAssets } from '../../scripts/build-options.mjs';
 
 /** Validates an XML document against the JUnit schema fixture. */
 function validateJunit(xml: string) {
@@ -127,7 +130,7 @@ test('templates are found from the esbuild bundle layout (dist/ beside templates
   cpSync(templatesDir(), join(root, 'templates'), { recursive: true });
   const entry = join(root, 'entry.ts');
   writeFileSync(entry, `import { render } from ${JSON.stringify(join(ROOT, 'src/report/render.ts'))};\nexport { render };\n`);
-  await build({ entryPoints: [entry], outfile: join(root, 'dist', 'cli.js'), bundle: true, platform: 'node', format: 'esm', logLevel: 'warning', banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" } });
+  await build({ entryPoints: [entry], outfile: join(root, 'dist', 'cli.js'), bundle: true, platform: 'node', format: 'esm', logLevel: 'warning', plugins: [inlineChartAssets], banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" } });
   const mod = (await import(join(root, 'dist', 'cli.js'))) as { render: typeof render };
   const r = makeResult({ seed: 'bundle' });
   assert.equal(mod.render(r, 'md'), render(r, 'md'));
