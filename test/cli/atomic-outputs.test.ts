@@ -58,8 +58,11 @@ test('an output path that cannot be written fails before the run starts: named i
     const dir = tempDir();
     writeFileSync(join(dir, 'a-file'), 'not a directory');
     const plan = planFile(`name: out\ntarget: ${target.url}\nscenarios:\n  s:\n    duration: 1s\n    profile: { type: constant, vus: 1 }\n    steps: [{ name: root, method: GET, url: / }]\n`, dir);
-    for (const flag of ['--out', '--report', '--summary', '--junit']) {
-      const r = await runCli(['run', plan, flag, join(dir, 'a-file', 'out'), '--quiet']);
+    const flags = ['--out', '--report', '--summary', '--junit'];
+    // Independent processes: run side by side.
+    const runs = await Promise.all(flags.map((flag) => runCli(['run', plan, flag, join(dir, 'a-file', 'out'), '--quiet'])));
+    for (const [i, flag] of flags.entries()) {
+      const r = runs[i];
       assert.equal(r.code, 1, `${flag}: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`loadtest run: cannot write ${join(dir, 'a-file', 'out').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), flag);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');

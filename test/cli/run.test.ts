@@ -104,13 +104,11 @@ test('target down → network errors counted, the run completes, thresholds eval
 });
 
 test('usage errors exit 2 without a stack trace', async () => {
-  const r1 = await runCli(['run']);
+  const [r1, r2, r3] = await Promise.all([runCli(['run']), runCli(['run', 'x.yaml', '--vus', 'many']), runCli(['run', 'x.yaml', '--bogus'])]);
   assert.equal(r1.code, 2);
   assert.match(r1.stderr, /exactly one plan file/);
-  const r2 = await runCli(['run', 'x.yaml', '--vus', 'many']);
   assert.equal(r2.code, 2);
   assert.match(r2.stderr, /--vus/);
-  const r3 = await runCli(['run', 'x.yaml', '--bogus']);
   assert.equal(r3.code, 2);
   assert.match(r3.stderr, /bogus/);
   for (const r of [r1, r2, r3]) assert.doesNotMatch(r.stderr, /\n\s+at /);
@@ -120,8 +118,11 @@ test("the seed's example plans run unchanged against the demo target on :8080", 
   const demo = await startDemoTarget({ port: 8080, quiet: true }).catch(() => undefined);
   if (!demo) return t.skip('port 8080 is busy on this machine');
   try {
-    for (const name of ['basic', 'ramp-stress', 'spike', 'step-load']) {
-      const r = await runCli(['run', join(ROOT, 'examples', `${name}.yaml`), '--duration', '2s', '--quiet']);
+    const names = ['basic', 'ramp-stress', 'spike', 'step-load'];
+    // Independent runs against one target: side by side.
+    const runs = await Promise.all(names.map((name) => runCli(['run', join(ROOT, 'examples', `${name}.yaml`), '--duration', '2s', '--quiet'])));
+    for (const [i, name] of names.entries()) {
+      const r = runs[i];
       assert.ok(r.code === 0 || r.code === 99, `${name}: exit ${r.code}\n${r.stderr}`);
       assert.match(r.stdout, /TOTAL\s+\d+/, name);
       const total = Number(/TOTAL\s+(\d+)/.exec(r.stdout)![1]);

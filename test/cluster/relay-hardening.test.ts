@@ -166,8 +166,10 @@ test('CLI usage errors of the trust flags exit 2 with the flag named, no stack t
     [['worker', '--relay', 'https://127.0.0.2:1', '--token', 't', '--relay-ca', join(dir, 'missing.pem')], /--relay-ca: cannot read .*missing\.pem: ENOENT/],
     [['worker', '--relay', 'http://127.0.0.2:1', '--token', 't', '--allow-env', 'A,B-C'], /--allow-env: 'B-C' is not an environment variable name/],
   ];
-  for (const [args, re] of cases) {
-    const r = await runCli(args, { timeoutMs: 30_000 });
+  // Independent processes: run side by side.
+  const runs = await Promise.all(cases.map(([args]) => runCli(args, { timeoutMs: 30_000 })));
+  for (const [i, [args, re]] of cases.entries()) {
+    const r = runs[i];
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, re);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');

@@ -67,17 +67,20 @@ test('loadtest trend prints the sparklines oldest first, as text, md and json, a
 });
 
 test('loadtest trend: bad input exits 2 naming what is wrong; an unwritable --report names the path', async () => {
-  const one = await runCli(['trend', files[0]]);
+  writeFileSync(join(dir, 'a-file'), '');
+  // Independent processes: run side by side.
+  const [one, fmt, missing, unwritable] = await Promise.all([
+    runCli(['trend', files[0]]),
+    runCli(['trend', ...files, '--format', 'xml']),
+    runCli(['trend', files[0], join(dir, 'nope.json')]),
+    runCli(['trend', ...files, '--report', join(dir, 'a-file', 'x.html')]),
+  ]);
   assert.equal(one.code, 2);
   assert.match(one.stderr, /trend takes at least two result files \(got 1\)/);
-  const fmt = await runCli(['trend', ...files, '--format', 'xml']);
   assert.equal(fmt.code, 2);
   assert.match(fmt.stderr, /--format must be one of text, md, json \(got 'xml'\)/);
-  const missing = await runCli(['trend', files[0], join(dir, 'nope.json')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read result .*nope\.json: no such file/);
-  writeFileSync(join(dir, 'a-file'), '');
-  const unwritable = await runCli(['trend', ...files, '--report', join(dir, 'a-file', 'x.html')]);
   assert.notEqual(unwritable.code, 0);
   assert.match(unwritable.stderr, /cannot write .*a-file\/x\.html/);
   for (const r of [one, fmt, missing, unwritable]) assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
