@@ -144,8 +144,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
    * `timeout` is a deadline for the whole exchange (issue 16, point 6): undici's
    * headersTimeout/bodyTimeout are idle timers, so a server dripping a byte a second
    * or sending an endless body never tripped them. Checked as headers and each body
-   * chunk arrive (no timer per request on the hot path); silence is still cut by
-   * bodyTimeout, so an exchange ends by 2 × timeout at the latest.
+   * chunk arrive, and — for a body that has started and then goes silent — by one
+   * sweep over the exchanges in their body every SWEEP_MS (no timer per request on the
+   * hot path), so an exchange ends by timeout + SWEEP_MS at the latest.
    */
   private readonly deadlineMs: number;
   private readonly timeoutMs: number;
@@ -198,6 +199,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     out.headersAtMs = monoMs();
     out.status = statusCode;
     if (this.overDeadline(out.headersAtMs)) return true; // aborted: onError follows
+    inBody.watch(this);
     let hb = 0;
     for (let i = 0; i < rawHeaders.length; i++) hb += rawHeaders[i].length + 2;
     out.bytesIn += hb + 15;
@@ -239,10 +241,16 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.finish();
   }
 
+  /** The body sweep's check (see deadlineMs). */
+  sweep(nowMs: number): void {
+    this.overDeadline(nowMs);
+  }
+
   private finish(): void {
     const resolve = this.resolve;
     if (resolve === undefined) return;
     this.resolve = undefined;
+    inBody.unwatch(this);
     if (this.slot !== undefined && this.slot.inFlight === this) this.slot.inFlight = undefined;
     this.abortFn = undefined;
     const out = this.out;
@@ -255,6 +263,36 @@ export class Exchange implements Dispatcher.DispatchHandler {
     resolve(out);
   }
 }
+
+/** How often exchanges in their body are checked against their deadline. */
+export const SWEEP_MS = 50;
+
+/**
+ * The exchanges whose headers have arrived and whose body has not ended, swept every
+ * SWEEP_MS while there are any: a server that sends part of a body and then goes silent
+ * is cut at its deadline, not only after undici's idle timer (another `timeout`) runs out.
+ */
+const inBody = new (class BodySweep {
+  private readonly live = new Set<Exchange>();
+  private timer: NodeJS.Timeout | undefined;
+  watch(ex: Exchange): void {
+    this.live.add(ex);
+    if (this.timer === undefined) {
+      this.timer = setInterval(() => {
+        const now = monoMs();
+        for (const e of this.live) e.sweep(now);
+        if (this.live.size === 0) {
+          clearInterval(this.timer);
+          this.timer = undefined;
+        }
+      }, SWEEP_MS);
+      this.timer.unref();
+    }
+  }
+  unwatch(ex: Exchange): void {
+    this.live.delete(ex);
+  }
+})();
 
 /**
  * Sends one request through `sender` and resolves with its outcome. Never rejects:

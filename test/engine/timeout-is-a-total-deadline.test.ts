@@ -22,6 +22,14 @@ async function target() {
   const server = createServer((req, res: ServerResponse) => {
     if (req.url === '/hang') return void state.hanging++; // never answers
     res.writeHead(200, { 'content-type': 'text/plain' });
+    // /stall-late: bytes until just before the 1 s timeout, then silence (undici's idle
+    // timer alone would cut it only at ~1.9 s).
+    if (req.url === '/stall-late') {
+      res.write('a');
+      const late = setTimeout(() => res.write('b'), 900);
+      timers.add(late);
+      return void res.on('close', () => (clearTimeout(late), timers.delete(late)));
+    }
     // /drip: one byte every 50 ms (never idle for long); /endless: 16 KB chunks forever.
     const chunk = req.url === '/drip' ? 'a' : 'x'.repeat(16_384);
     const t = setInterval(() => res.write(chunk), req.url === '/drip' ? 50 : 5);
@@ -114,6 +122,28 @@ scenarios:
     assert.equal(partial.scenarios.s.steps.hang.requests, 3, 'the three requests in flight are in the partial result');
     assert.equal(partial.scenarios.s.steps.hang.errors_by_class.timeout, 3);
     assert.ok(Date.now() - started < 15_000, 'the stop did not wait for the 60 s timeout');
+  } finally {
+    t.close();
+  }
+});
+
+test('a body that goes silent just before the deadline is cut at the deadline (+ one sweep), not after another idle timeout', BOUND, async () => {
+  const t = await target();
+  try {
+    const r = await runPlan(
+      planFrom(`
+target: ${t.url}
+scenarios:
+  s:
+    profile: { type: iterations, vus: 1, iterations: 1 }
+    steps:
+      - { name: late, url: /stall-late, timeout: 1s }
+`),
+    );
+    const step = r.scenarios.s.steps.late;
+    assert.equal(step.errors_by_class.timeout, 1, JSON.stringify(step.errors_by_class));
+    // Cut at 1 s + SWEEP_MS; undici's idle timer alone ends it at ~1.9 s.
+    assert.ok(step.latency_ms.max < 1500, `the request lasted ${step.latency_ms.max} ms`);
   } finally {
     t.close();
   }
