@@ -13,3 +13,13 @@ export function parseCommandArgs(command: string, argv: string[], options: Spec)
     throw new UsageError(`${msg} (see 'loadtest ${command} --help')`, { cause: err });
   }
 }
+
+/**
+ * parseCommandArgs for a command that takes flags only: a positional argument is a
+ * UsageError naming them (`hint` says where the thing given instead comes from).
+ */
+export function parseFlagsOnly(command: string, argv: string[], options: Spec, hint = '') {
+  const { values, positionals } = parseCommandArgs(command, argv, options);
+  if (positionals.length) throw new UsageError(`${command} takes no positional arguments (got ${positionals.map((p) => `'${p}'`).join(' ')})${hint}`);
+  return values;
+}

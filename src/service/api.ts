@@ -10,13 +10,14 @@ import { isLtError, PlanError } from '../errors.js';
 import { loadPlan } from '../plan/load.js';
 import { compareResults } from '../report/compare.js';
 import { render, type Format } from '../report/render.js';
-import { buildTrend, trendRun, type Trend } from '../report/trend.js';
+import { buildTrend, trendRun, type Trend, type TrendRun } from '../report/trend.js';
 import { bearerOf, tokenMatches } from '../cluster/token.js';
 import { ApiError } from './api-errors.js';
 import type { Agents } from './agents.js';
 import type { RunQueue } from './queue.js';
 import type { RunRecord, Store } from './store.js';
 import { controllerMetrics } from './prometheus.js';
+import { requestCookies } from '../demo/respond.js';
 import { dashboardPage, dashboardStream, metricsStream } from './run-stream.js';
 
 /** What the API serves from. */
@@ -134,32 +135,28 @@ export const REPORT_TREND_RUNS = 10;
 /** The trend of a stored run's scenario: its last REPORT_TREND_RUNS earlier runs with a result, then this run. */
 function scenarioTrend(store: Store, run: RunRecord): Trend | undefined {
   if (!run.scenarioId) return undefined;
-  const earlier = store
-    .runs({ scenarioId: run.scenarioId })
-    .filter((r) => r.id !== run.id && r.createdAt <= run.createdAt)
-    .flatMap((r) => {
-      const result = store.result(r.id);
-      return result ? [trendRun(result, `${r.id} (v${r.scenarioVersion})`)] : [];
-    });
+  // Newest first: read results only until REPORT_TREND_RUNS of them are found.
+  const earlier: TrendRun[] = [];
+  for (const r of store.runs({ scenarioId: run.scenarioId })) {
+    if (earlier.length === REPORT_TREND_RUNS) break;
+    if (r.id === run.id || r.createdAt > run.createdAt) continue;
+    const result = store.result(r.id);
+    if (result) earlier.push(trendRun(result, `${r.id} (v${r.scenarioVersion})`));
+  }
   const result = store.result(run.id);
-  const runs = buildTrend(earlier).runs.slice(-REPORT_TREND_RUNS);
-  return buildTrend(runs, { head: result ? trendRun(result, run.id) : undefined, note: `Context only: whole-run figures of the earlier runs of this scenario on this controller (all versions); the report's verdict is this run's own.` });
+  return buildTrend(earlier, { head: result ? trendRun(result, run.id) : undefined, note: `Context only: whole-run figures of the earlier runs of this scenario on this controller (all versions); the report's verdict is this run's own.` });
 }
 
 const DASHBOARD_COOKIE = 'loadtest_token';
 
-/** The value of cookie `name` in a Cookie header, if any. */
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k !== name) continue;
-    try {
-      return decodeURIComponent(v.join('='));
-    } catch {
-      return undefined; // malformed: no token
-    }
+/** The token the dashboard cookie carries, if any (a malformed one is none). */
+function cookieToken(req: IncomingMessage): string | undefined {
+  const raw = requestCookies(req)[DASHBOARD_COOKIE];
+  try {
+    return raw === undefined ? undefined : decodeURIComponent(raw);
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 /** Handles one request (routes below); throws ApiError for the caller to send. */
@@ -170,7 +167,7 @@ async function route(ctx: ApiContext, req: IncomingMessage, res: ServerResponse)
   // A browser cannot set a bearer header on a page or an EventSource: the dashboard of a
   // run also takes the token once as ?token= and then from the HttpOnly cookie it sets.
   const dashboard = m === 'GET' && parts[0] === 'runs' && parts[2] === 'dashboard' && parts.length <= 4;
-  const presented = bearerOf(req.headers.authorization) ?? (dashboard ? (u.searchParams.get('token') ?? cookieValue(req.headers.cookie, DASHBOARD_COOKIE)) : undefined);
+  const presented = bearerOf(req.headers.authorization) ?? (dashboard ? (u.searchParams.get('token') ?? cookieToken(req)) : undefined);
   if (!tokenMatches(ctx.token, presented)) {
     res.setHeader('www-authenticate', 'Bearer realm="loadtest controller"');
     throw new ApiError(401, 'unauthorized', presented ? 'wrong bearer token' : 'missing bearer token (Authorization: Bearer <token>)');

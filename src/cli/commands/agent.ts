@@ -1,7 +1,7 @@
 /** `loadtest agent --controller URL --token T` — a long-lived agent of a controller. */
 import { hostname } from 'node:os';
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../args.js';
+import { parseFlagsOnly } from '../args.js';
 import { UsageError } from '../../errors.js';
 import { controllerRef } from '../../service/client.js';
 
@@ -26,8 +26,7 @@ export const command: Command = {
   summary: "Serve a controller's runs as a long-lived agent",
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('agent', argv, AGENT_FLAGS);
-    if (positionals.length) throw new UsageError(`agent takes no positional arguments (got ${positionals.map((p) => `'${p}'`).join(' ')})`);
+    const values = parseFlagsOnly('agent', argv, AGENT_FLAGS);
     const ref = controllerRef(values, io.env, 'agent');
     const id = (values.id as string | undefined) ?? `${hostname().replace(/[^A-Za-z0-9._:@-]/g, '-')}-${process.pid}`;
     if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(id)) throw new UsageError(`--id: use letters, digits and . _ : @ - (got '${id}')`);

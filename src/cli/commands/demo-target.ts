@@ -4,7 +4,7 @@
  * Port 8080 by default because the seed's example plans call http://localhost:8080.
  */
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../args.js';
+import { parseFlagsOnly } from '../args.js';
 import { UsageError } from '../../errors.js';
 import { startDemoTarget } from '../../demo/target.js';
 
@@ -34,8 +34,7 @@ Endpoints: / /healthz /fast /slow?ms= /flaky?fail=&status= /stall?every=&for=
 /shop/cart /shop/checkout /shop/logout (user demo, password demo).
 `,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('demo-target', argv, { port: { type: 'string', short: 'p' }, host: { type: 'string' }, quiet: { type: 'boolean' } });
-    if (positionals.length) throw new UsageError(`demo-target takes no positional arguments (got '${positionals[0]}')`);
+    const values = parseFlagsOnly('demo-target', argv, { port: { type: 'string', short: 'p' }, host: { type: 'string' }, quiet: { type: 'boolean' } });
     const port = parsePort(values.port as string | undefined);
     const host = values.host as string | undefined;
     if (host !== undefined && host.trim() === '') throw new UsageError('--host must not be empty');

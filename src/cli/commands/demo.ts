@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../args.js';
+import { parseFlagsOnly } from '../args.js';
 import { validateOptions } from '../../options.js';
-import { LtError, UsageError } from '../../errors.js';
+import { LtError } from '../../errors.js';
 import { startDemoTarget } from '../../demo/target.js';
 import { runCommand } from './run.js';
 import { finalTable } from '../progress.js';
@@ -33,8 +33,7 @@ Starts the demo target on 127.0.0.1 (a free port), runs examples/demo.yaml again
 it, and writes result.json, report.html, summary.md and junit.xml into --dir.
 `,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('demo', argv, { dir: { type: 'string' }, duration: { type: 'string' }, quiet: { type: 'boolean' } });
-    if (positionals.length) throw new UsageError(`demo takes no positional arguments (got '${positionals[0]}')`);
+    const values = parseFlagsOnly('demo', argv, { dir: { type: 'string' }, duration: { type: 'string' }, quiet: { type: 'boolean' } });
     const dir = resolve(io.cwd, (values.dir as string) ?? 'loadtest-demo');
     const target = await startDemoTarget({ port: 0, quiet: true });
     io.stderr.write(`demo target listening on ${target.url}\n`);

@@ -1,8 +1,7 @@
 /** `loadtest serve` — the long-running controller (src/service). */
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../args.js';
-import { UsageError } from '../../errors.js';
+import { parseFlagsOnly } from '../args.js';
 import { parseListen } from './coordinator.js';
 
 const usage = `Usage: loadtest serve [--listen 127.0.0.1:8700] [--db loadtest.db] [--token T]
@@ -26,8 +25,7 @@ export const command: Command = {
   summary: 'Run the controller: stored scenarios and runs, REST API, long-lived agents',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('serve', argv, SERVE_FLAGS);
-    if (positionals.length) throw new UsageError(`serve takes no positional arguments (got ${positionals.map((p) => `'${p}'`).join(' ')})`);
+    const values = parseFlagsOnly('serve', argv, SERVE_FLAGS);
     const { host, port } = parseListen((values.listen as string | undefined) ?? '127.0.0.1:8700');
     const db = (values.db as string | undefined) ?? 'loadtest.db';
     const { startController } = await import('../../service/controller.js');

@@ -1,6 +1,6 @@
 /** `loadtest status RUN_ID`, `loadtest agents`, `loadtest runs` — read a controller's state. */
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, parseFlagsOnly } from '../args.js';
 import { UsageError } from '../../errors.js';
 import { callJson, controllerRef } from '../../service/client.js';
 
@@ -61,8 +61,7 @@ export const agentsCommand: Command = {
   summary: 'List the agents connected to a controller',
   usage: `Usage: loadtest agents [--controller URL] [--token T] [--json]\n\nOptions:\n${common}`,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('agents', argv, flags);
-    if (positionals.length) throw new UsageError('agents takes no positional arguments');
+    const values = parseFlagsOnly('agents', argv, flags);
     const ref = controllerRef(values, io.env, 'agents');
     const body = await callJson<{ agents: { id: string; capacity: { cores: number; maxVus: number }; state: string; last_heartbeat: string; clock_offset_ms: number | null }[] }>(ref, 'GET', '/agents');
     if (values.json) io.stdout.write(JSON.stringify(body, null, 2) + '\n');
@@ -79,8 +78,7 @@ export const runsCommand: Command = {
   summary: 'List the runs of a controller',
   usage: `Usage: loadtest runs [--scenario ID] [--controller URL] [--token T] [--json]\n\nOptions:\n  --scenario <id>     Only the runs of this scenario\n${common}`,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('runs', argv, { ...flags, scenario: { type: 'string' } });
-    if (positionals.length) throw new UsageError('runs takes no positional arguments');
+    const values = parseFlagsOnly('runs', argv, { ...flags, scenario: { type: 'string' } });
     const ref = controllerRef(values, io.env, 'runs');
     const q = values.scenario ? `?scenario=${encodeURIComponent(values.scenario as string)}` : '';
     const body = await callJson<{ runs: RunView[] }>(ref, 'GET', `/runs${q}`);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { parseCommandArgs } from '../args.js';
+import { parseFlagsOnly } from '../args.js';
 import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../errors.js';
 
@@ -33,7 +33,10 @@ export const command: Command = {
   summary: 'Join a distributed run as a worker',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('worker', argv, {
+    const values = parseFlagsOnly(
+      'worker',
+      argv,
+      {
       relay: { type: 'string' },
       token: { type: 'string' },
       id: { type: 'string' },
@@ -44,8 +47,9 @@ export const command: Command = {
       'allow-path': { type: 'string' },
       'relay-ca': { type: 'string' },
       'clock-skew-ms': { type: 'string' },
-    });
-    if (positionals.length) throw new UsageError(`worker takes no positional arguments (got ${positionals.map((p) => `'${p}'`).join(' ')}); the plan comes from the coordinator`);
+      },
+      '; the plan comes from the coordinator',
+    );
     const relayUrl = values.relay as string | undefined;
     if (!relayUrl) throw new UsageError("worker needs --relay <url> (the URL 'loadtest coordinator' printed)");
     if (!/^https?:\/\/[^/]+/.test(relayUrl)) throw new UsageError(`--relay: not an http(s) URL (got '${relayUrl}')`);

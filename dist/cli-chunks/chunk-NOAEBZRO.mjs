@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{UsageError}from"./chunk-BFHUAGGH.mjs";import{parseArgs}from"node:util";function parseCommandArgs(command,argv,options){try{return parseArgs({args:argv,options,allowPositionals:!0,strict:!0})}catch(err){let msg=err.message.replace(/\. To specify a positional argument.*$/s,"");throw new UsageError(`${msg} (see 'loadtest ${command} --help')`,{cause:err})}}export{parseCommandArgs};
