@@ -4,7 +4,7 @@
  * cuts an interval snapshot every `intervalMs` aligned to the start instant so that
  * snapshots of different processes line up by `seq`.
  */
-import type { Dispatcher } from 'undici';
+import type { Client, Dispatcher } from 'undici';
 import { Recorder } from '../metrics/recorder.js';
 import type { Snapshot } from '../metrics/types.js';
 import type { Plan, Scenario, StepNode } from '../plan/types.js';
@@ -23,7 +23,7 @@ import { ClosedVusExecutor } from './executors/closed-vus.js';
 import { OpenRateExecutor } from './executors/open-rate.js';
 import { IterationsExecutor } from './executors/iterations.js';
 import { GeneratorMonitor } from './generator-health.js';
-import { MAX_WARMUP_MS, warmTargets, warmUp, type WarmupReport } from './warmup.js';
+import { MAX_WARMUP_MS, rehearse, shouldRehearse, warmTargets, warmUp, type WarmTarget, type WarmupReport } from './warmup.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** A fixed start instant (a cluster's barrier) is not warmed into closer than this. */
@@ -200,18 +200,57 @@ class EngineRun {
     if (budgetMs < WARMUP_MARGIN_MS) return undefined;
     const targets = warmTargets(this.plan, compiled, this.map, budgetMs);
     if (targets.length === 0) return undefined;
-    return warmUp(targets, { clients: this.vuClients, shared: this.sharedDispatcher, deadlineMono });
+    const report = await warmUp(targets, { clients: this.vuClients, shared: this.sharedDispatcher, deadlineMono });
+    // A target that refused a connection gains nothing from a rehearsal.
+    if (report.failed === 0) {
+      report.rehearsed = await this.rehearse(targets, deadlineMono);
+      report.requests += report.rehearsed;
+    }
+    report.durationMs = monoMs() - (deadlineMono - budgetMs);
+    return report;
   }
 
-  private runtime(scenario: Scenario, steps: CompiledNode[], layoutName: string, rngSeed: string): ScenarioRuntime {
+  /**
+   * Rehearses each fast open-model target's scenario (warmup.ts rehearse) into a
+   * recorder of its own that is then destroyed: the run's counts never see it. The
+   * VUs borrow the warm connections and hand them back. Returns the requests sent.
+   */
+  private async rehearse(targets: WarmTarget[], deadlineMono: number): Promise<number> {
+    let requests = 0;
+    for (const t of targets) {
+      const sc = this.plan.scenarios[t.scenario];
+      if (sc.executor.type !== 'rate' || !shouldRehearse(sc, this.map)) continue;
+      const recorder = new Recorder({ scenarios: [{ name: sc.name, steps: [t.step.name] }], intervalMs: this.intervalMs, startAtMs: this.startAtMs });
+      const origins = new Map<Client, string>();
+      const rt: ScenarioRuntime = {
+        ...this.runtime({ ...sc, thinkTime: undefined, data: undefined }, [t.step], sc.name, `${sc.name}:warm-up`, recorder),
+        newClient: (origin) => {
+          const c = this.vuClients.create(origin);
+          origins.set(c, origin);
+          return c;
+        },
+        destroyClient: (c) => this.vuClients.keepWarm(c, origins.get(c)!),
+      };
+      try {
+        await rehearse(rt, this.map, sc.executor, deadlineMono);
+        requests += recorder.final().total.counters.requests;
+      } finally {
+        rt.sleeper.close();
+        recorder.destroy();
+      }
+    }
+    return requests;
+  }
+
+  private runtime(scenario: Scenario, steps: CompiledNode[], layoutName: string, rngSeed: string, recorder = this.recorder): ScenarioRuntime {
     const stepKeys = new Map<CompiledStep, ReturnType<Recorder['stepKey']>>();
-    for (const s of collectSteps(steps)) stepKeys.set(s, this.recorder.stepKey(layoutName, s.name));
+    for (const s of collectSteps(steps)) stepKeys.set(s, recorder.stepKey(layoutName, s.name));
     const source = scenario.data ? this.plan.data[scenario.data] : undefined;
     return {
       scenario,
       steps,
-      recorder: this.recorder,
-      scenarioKey: this.recorder.scenarioKey(layoutName),
+      recorder,
+      scenarioKey: recorder.scenarioKey(layoutName),
       stepKeys,
       target: this.target,
       iterationThink: scenario.thinkTime ? compileThinkTime(scenario.thinkTime, this.plan.thinkTimeMultiplier) : undefined,
@@ -285,7 +324,7 @@ class EngineRun {
     this.scheduleCut();
     this.event('start', `run started (shard ${this.shard.index} of ${this.shard.weights.length})`, { startSkewMs: startedAtMs - this.startAtMs });
     if (warm) {
-      this.event('info', `warm-up: ${warm.requests} request(s) on ${warm.connections} connection(s) in ${Math.round(warm.durationMs)} ms before the start (not counted)${warm.failed ? `; ${warm.failed} connection(s) failed` : ''}`, { warmup: warm });
+      this.event('info', `warm-up: ${warm.requests} request(s) on ${warm.connections} connection(s) (${warm.rehearsed} through the VU path) in ${Math.round(warm.durationMs)} ms before the start (not counted)${warm.failed ? `; ${warm.failed} connection(s) failed` : ''}`, { warmup: warm });
     }
     try {
       if (this.plan.setup.length && !this.aborted) Object.assign(this.sharedVars, await this.runOnce(SETUP, this.plan.setup));

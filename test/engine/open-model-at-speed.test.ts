@@ -49,8 +49,9 @@ test('warm-up requests are sent before the start and appear in no count; warmup:
   const warm = await runPlan(ratePlan('', 200, '1s', 20, 40));
   const ev = warm.events.find((e) => e.message.startsWith('warm-up:'));
   assert.ok(ev, 'a warm-up event is in the timeline');
-  const sent = (ev!.data as { warmup: { requests: number; connections: number } }).warmup;
+  const sent = (ev!.data as { warmup: { requests: number; connections: number; rehearsed: number } }).warmup;
   assert.equal(sent.connections, 20, 'one warm connection per pre-allocated VU');
+  assert.equal(sent.rehearsed, 0, 'a 200/s scenario is not rehearsed (below 1,000/s)');
   assert.ok(sent.requests >= 20, `at least one request per connection (${sent.requests})`);
   assert.equal(warm.summary.requests, 200, 'exactly the scheduled arrivals are counted');
   assert.equal(received, warm.summary.requests + sent.requests, 'the target saw the counted requests plus the warm-up');
@@ -63,7 +64,13 @@ test('warm-up requests are sent before the start and appear in no count; warmup:
 });
 
 test('5,000/s for 4 s: second 0 has no drops and its p99 is within 3x of the later seconds', async () => {
+  received = 0;
   const r = await runPlan(ratePlan('', 5000, '4s', 100, 1000));
+  // The rehearsal (300 ms at 5,000/s through the executor) warmed the VU path and is in no count.
+  const warm = (r.events.find((e) => e.message.startsWith('warm-up:'))!.data as { warmup: { requests: number; rehearsed: number } }).warmup;
+  assert.ok(warm.rehearsed >= 1000, `rehearsed ${warm.rehearsed} requests at the scenario's rate`);
+  assert.equal(r.summary.requests, 20_000, 'exactly the scheduled arrivals are counted');
+  assert.equal(received, r.summary.requests + warm.requests, 'the target saw the counted requests plus the warm-up');
   const [first, ...rest] = r.timeseries.filter((p) => p.requests > 1000);
   assert.ok(first && rest.length >= 2, `full intervals: ${r.timeseries.map((p) => p.requests).join(',')}`);
   assert.equal(r.timeseries[0].dropped_iterations, 0, 'no drops in second 0');
