@@ -151,6 +151,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private readonly deadlineMs: number;
   private readonly timeoutMs: number;
   private timedOut = false;
+  /** Links of the body sweep's list (see inBody). */
+  sweepLinked = false;
+  sweepPrev: Exchange | undefined = undefined;
+  sweepNext: Exchange | undefined = undefined;
 
   constructor(req: HttpRequest, slot: InFlightSlot | undefined, resolve: (out: HttpOutcome) => void) {
     this.keepBodyBytes = req.keepBodyBytes;
@@ -271,26 +275,46 @@ export const SWEEP_MS = 50;
  * The exchanges whose headers have arrived and whose body has not ended, swept every
  * SWEEP_MS while there are any: a server that sends part of a body and then goes silent
  * is cut at its deadline, not only after undici's idle timer (another `timeout`) runs out.
+ * An intrusive doubly linked list through the exchanges (`sweepPrev`/`sweepNext`): a
+ * Set's add/delete per request was 3 % of all samples (8 % of busy CPU) in a profile of
+ * the closed-model bench; linking is a few field writes, no hashing, no allocation.
  */
 const inBody = new (class BodySweep {
-  private readonly live = new Set<Exchange>();
+  private head: Exchange | undefined;
   private timer: NodeJS.Timeout | undefined;
   watch(ex: Exchange): void {
-    this.live.add(ex);
+    if (ex.sweepLinked) return;
+    ex.sweepLinked = true;
+    ex.sweepPrev = undefined;
+    ex.sweepNext = this.head;
+    if (this.head !== undefined) this.head.sweepPrev = ex;
+    this.head = ex;
     if (this.timer === undefined) {
-      this.timer = setInterval(() => {
-        const now = monoMs();
-        for (const e of this.live) e.sweep(now);
-        if (this.live.size === 0) {
-          clearInterval(this.timer);
-          this.timer = undefined;
-        }
-      }, SWEEP_MS);
+      this.timer = setInterval(() => this.sweep(), SWEEP_MS);
       this.timer.unref();
     }
   }
   unwatch(ex: Exchange): void {
-    this.live.delete(ex);
+    if (!ex.sweepLinked) return;
+    ex.sweepLinked = false;
+    const { sweepPrev: prev, sweepNext: next } = ex;
+    if (prev !== undefined) prev.sweepNext = next;
+    else this.head = next;
+    if (next !== undefined) next.sweepPrev = prev;
+    ex.sweepPrev = ex.sweepNext = undefined;
+  }
+  private sweep(): void {
+    const now = monoMs();
+    // An exchange cut here unlinks itself (finish → unwatch): read its successor first.
+    for (let e = this.head; e !== undefined; ) {
+      const next = e.sweepNext;
+      e.sweep(now);
+      e = next;
+    }
+    if (this.head === undefined) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
   }
 })();
 

@@ -40,6 +40,12 @@ export interface RunOptions {
   onStart?: (startedAtMs: number) => void;
   /** Called for every interval snapshot, in order. */
   onSnapshot?: (snapshot: Snapshot) => void;
+  /**
+   * Called with the snapshots of the warm-up's rehearsal (a scratch recorder's, in no
+   * count), so a consumer can run its own snapshot code once before t = 0 while it is
+   * cold; it must neither keep nor show them.
+   */
+  onRehearsalSnapshot?: (snapshot: Snapshot) => void;
   /** Snapshots carry only the histograms that are recorded, not their sums (cluster workers; see Recorder.cut). */
   compactSnapshots?: boolean;
   /** Override the plan's target base URL. */

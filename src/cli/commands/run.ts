@@ -66,7 +66,7 @@ export async function runCommand(planPath: string, opts: OptionValues, io: CliIO
         onSnapshot,
         trust,
       });
-    } else result = await runPlan(plan, { signal: io.signal, onSnapshot });
+    } else result = await runPlan(plan, { signal: io.signal, onSnapshot, onRehearsalSnapshot: (snap) => progress?.rehearse(snap) });
   } finally {
     await dashboard?.close();
   }
