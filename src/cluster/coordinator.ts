@@ -5,7 +5,8 @@
  * redistributes a lost worker's shard, and builds the Result.
  *
  * Every snapshot is decoded once, into its interval (MetricsAccumulator), when it
- * arrives; nothing per worker is kept beyond the seqs it delivered and its counters.
+ * arrives; nothing per worker is kept beyond the seqs it delivered (with a digest of
+ * each, snapshot-admission.ts) and its counters.
  * The run totals are the sum of every snapshot received: a worker cuts its last
  * partial interval before its final result and delivers in order, so for a worker
  * that finished this equals its own result exactly (checked; a mismatch is noted),
@@ -27,6 +28,7 @@ import { evaluateLive, viewOfAccumulator } from '../thresholds/evaluate.js';
 import { taggedSteps } from '../plan/tag-index.js';
 import { initialWeights, planPeakVus, redistribute, sharesOf } from './assignment.js';
 import { maxRequests } from './snapshot-bounds.js';
+import { BurstEvents, snapshotDigest } from './snapshot-admission.js';
 import { preciseNowMs } from './clock.js';
 import { createClusterMetrics, type RunState } from './cluster-metrics.js';
 import type { Command, MessageOf, WorkerMessage } from './protocol.js';
@@ -133,13 +135,14 @@ class Coordinator {
   private wake: () => void = () => undefined;
   private readonly minWorkers: number;
   private readonly intervalMs: number;
-  private readonly lastLate = new Map<string, RunEvent>();
+  private readonly bursts: BurstEvents;
 
   constructor(private readonly opts: CoordinatorOptions) {
     this.now = opts.nowMs ?? preciseNowMs;
     this.log = opts.log ?? (() => undefined);
     this.minWorkers = opts.minWorkers ?? opts.workers;
     this.intervalMs = opts.intervalMs ?? 1000;
+    this.bursts = new BurstEvents((type, message, workerId, data) => this.event(type, message, workerId, data), this.now);
     if (!(opts.workers >= 1) || !(this.minWorkers >= 1) || this.minWorkers > opts.workers) {
       throw new LtError('LT_ERR_USAGE', `need 1 ≤ min-workers (${this.minWorkers}) ≤ workers (${opts.workers})`);
     }
@@ -182,9 +185,11 @@ class Coordinator {
         w.activeVus = msg.activeVus;
         break;
       case 'snapshot':
-        return this.onSnapshot(w, msg);
+        return this.unassigned(w, 'snapshot', msg.seq) ?? this.onSnapshot(w, msg);
       case 'result':
         if (!w.result) {
+          const stray = this.unassigned(w, 'result');
+          if (stray) return stray;
           const forged = this.beyondShare(w, msg.metrics.total.counters.requests, 'result');
           if (forged) return forged;
           w.result = msg;
@@ -243,12 +248,37 @@ class Coordinator {
     return { refuse: message };
   }
 
+  /**
+   * A refusal (and a `snapshot_refused` event) for numbers from a worker that registered
+   * but was never assigned a shard: it measured nothing of this run, so nothing it
+   * claims may count, however small (the share bound alone lets ~1,000 requests in).
+   */
+  private unassigned(w: WorkerState, what: 'snapshot' | 'result', seq?: number): { refuse: string } | undefined {
+    if (w.index !== undefined) return undefined;
+    const message = `worker ${w.id}: ${what}${seq === undefined ? '' : ` seq ${seq}`} refused: this worker was never assigned a shard of the run`;
+    this.event('snapshot_refused', message, w.id, { what, ...(seq === undefined ? {} : { seq }), reason: 'unassigned' });
+    return { refuse: message };
+  }
+
   private onSnapshot(w: WorkerState, msg: MessageOf<'snapshot'>): Verdict {
-    if (w.seqs.has(msg.seq)) return; // a retried delivery
     const snap = msg.snapshot;
+    const digest = snapshotDigest(snap);
+    const seen = w.seqs.get(msg.seq);
+    if (seen !== undefined) {
+      // Never merged twice. The same content again is the outbox retrying a batch whose
+      // answer was lost: accepted (the worker goes on), logged. Other content is refused.
+      if (seen !== digest) {
+        const message = `worker ${w.id}: snapshot seq ${msg.seq} refused: a different snapshot with this seq was already merged`;
+        this.event('snapshot_refused', message, w.id, { what: 'snapshot', seq: msg.seq, reason: 'duplicate seq, other content' });
+        return { refuse: message };
+      }
+      this.log(`coordinator: worker ${w.id}: snapshot seq ${msg.seq} delivered again (a retried delivery); not merged twice`);
+      this.bursts.note('duplicate_snapshot', w.id, msg.seq, (n) => `worker ${w.id} delivered ${n} snapshot(s) again (retried deliveries, seq ${msg.seq} last); none merged twice`);
+      return;
+    }
     const forged = this.beyondShare(w, w.snapshotCounters.requests + snap.total.counters.requests, 'snapshot');
     if (forged) return forged;
-    w.seqs.add(msg.seq);
+    w.seqs.set(msg.seq, digest);
     addCounters(w.snapshotCounters, snap.total.counters);
     w.lastSnapshotEndMs = Math.max(w.lastSnapshotEndMs ?? 0, snap.startMs + snap.intervalMs);
     w.activeVus = snap.activeVus;
@@ -259,14 +289,7 @@ class Coordinator {
     if (snap.seq < this.nextEmitSeq) {
       // Late (the worker was cut off): kept in its own interval, counted, and noted once per burst.
       w.late++;
-      const e = this.lastLate.get(w.id);
-      if (e && this.now() - e.atMs < 10_000) {
-        (e.data as { count: number; lastSeq: number }).count++;
-        (e.data as { lastSeq: number }).lastSeq = snap.seq;
-        e.message = `worker ${w.id} delivered ${(e.data as { count: number }).count} late snapshot(s); each merged into its own interval`;
-      } else {
-        this.lastLate.set(w.id, this.event('late_snapshot', `worker ${w.id} delivered 1 late snapshot(s); each merged into its own interval`, w.id, { firstSeq: snap.seq, lastSeq: snap.seq, count: 1 }));
-      }
+      this.bursts.note('late_snapshot', w.id, snap.seq, (n) => `worker ${w.id} delivered ${n} late snapshot(s); each merged into its own interval`);
     }
   }
 

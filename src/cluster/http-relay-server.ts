@@ -18,6 +18,12 @@
  * reveal the target's behaviour; Prometheus sends the token with
  * `authorization: { credentials: … }` in its scrape config. Refusals are logged with
  * the peer address and never affect the run.
+ *
+ * Bodies (issue 13): every route declares the largest body it reads (`routes`); only
+ * `POST /v1/messages` reads one. A request declaring more than its route's limit is
+ * refused with 413 from its headers, before any byte of it is read (even without a
+ * token); a chunked one once its limit is passed; either way the connection is then
+ * closed rather than drained, so a 100 MiB POST costs at most the limit.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -51,12 +57,24 @@ export interface HttpRelayOptions {
   keepAliveMs?: number;
 }
 
+/** One route of the relay and the largest request body it reads (0: none). */
+export interface RelayRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  maxBodyBytes: number;
+}
+
 /** The running relay: a coordinator transport plus where workers reach it. */
 export interface HttpRelayServer extends CoordinatorTransport {
   /** `http(s)://host:port` (after start). */
   readonly url: string;
   readonly token: string;
+  /** Every route it serves: the router's own table (tests send hostile input to each). */
+  readonly routes: readonly RelayRoute[];
 }
+
+/** True when a request comes with a body (a length above 0, or chunked). */
+const hasBody = (req: IncomingMessage): boolean => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 
 /** Creates the relay; `start(handler)` binds it. */
 export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
@@ -77,6 +95,8 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
   function json(res: ServerResponse, status: number, body: unknown, requestMac?: string, extra: Record<string, string> = {}): void {
     const text = JSON.stringify(body);
     const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra };
+    // An answer before the body was read (a refusal): close rather than let Node drain it.
+    if (hasBody(res.req) && !res.req.complete) headers.connection = 'close';
     if (requestMac) headers[ANSWER_MAC_HEADER] = answerMac(opts.token, requestMac, status, text);
     res.writeHead(status, headers);
     res.end(text);
@@ -86,23 +106,33 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
     return `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
   }
 
-  /** Reads the body, or undefined (after a 413 answer) when it is over `maxBody`. */
-  async function readBody(req: IncomingMessage, res: ServerResponse): Promise<string | undefined> {
-    const tooLarge = () => {
-      log(`relay: refused a ${req.headers['content-length'] ?? 'chunked'}-byte body from ${peer(req)}: over ${maxBody} bytes (413)`);
-      // The rest of the body is not read: close the connection rather than drain it.
-      json(res, 413, { error: `message body over ${maxBody} bytes` }, undefined, { connection: 'close' });
-      return undefined;
-    };
-    if (Number(req.headers['content-length'] ?? 0) > maxBody) return tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > maxBody) return tooLarge();
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
+  /** Answers 413 for a body over `limit` bytes (the rest of it is not read: json() closes the connection). */
+  function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number): undefined {
+    const what = limit === 0 ? `${req.method} ${new URL(req.url ?? '/', 'http://relay').pathname} takes no body` : `over ${limit} bytes`;
+    log(`relay: refused a ${req.headers['content-length'] ?? 'chunked'}-byte body from ${peer(req)}: ${what} (413)`);
+    json(res, 413, { error: limit === 0 ? `${what}` : `message body ${what}` }, undefined, { connection: 'close' });
+    return undefined;
+  }
+
+  /**
+   * Reads the body, or undefined (after a 413 answer) when it is over `maxBody`. Not
+   * `for await`: leaving that loop destroys the request, and with it the socket before
+   * the corked 413 is written (the client saw a reset, no answer). Paused instead: Node
+   * closes the connection once the answer is out.
+   */
+  function readBody(req: IncomingMessage, res: ServerResponse): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= maxBody) return void chunks.push(chunk);
+        req.off('data', onData).off('end', onEnd).pause();
+        resolve(tooLarge(req, res, maxBody));
+      };
+      const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+      req.on('data', onData).on('end', onEnd).on('error', reject);
+    });
   }
 
   async function onMessages(req: IncomingMessage, res: ServerResponse, arrivedMono: number, signed: { nonce: string; mac: string } | undefined): Promise<void> {
@@ -179,27 +209,40 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
     res.on('close', cleanup);
   }
 
+  async function onMetrics(res: ServerResponse): Promise<void> {
+    if (!opts.metrics) return json(res, 404, { error: 'no route GET /metrics' });
+    const m = await opts.metrics();
+    res.writeHead(200, { 'content-type': m.contentType });
+    res.end(m.body);
+  }
+
+  type Handler = (req: IncomingMessage, res: ServerResponse, u: URL, arrivedMono: number, signed: { nonce: string; mac: string } | undefined) => Promise<void> | void;
+  /** The router: every route, its body limit and its handler (`routes` lists this table). */
+  const table: (RelayRoute & { handle: Handler })[] = [
+    { method: 'POST', path: '/v1/messages', maxBodyBytes: maxBody, handle: (req, res, _u, arrived, signed) => onMessages(req, res, arrived, signed) },
+    { method: 'GET', path: '/v1/commands', maxBodyBytes: 0, handle: (req, res, u, _a, signed) => onCommands(req, res, u.searchParams, signed?.mac) },
+    { method: 'GET', path: '/metrics', maxBodyBytes: 0, handle: (_req, res) => onMetrics(res) },
+  ];
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrivedMono = performance.now();
     const u = new URL(req.url ?? '/', 'http://relay');
+    const r = table.find((x) => x.method === req.method && x.path === u.pathname);
+    // Sizes first: a declared length over the limit is refused before anything is read, token or not.
+    const limit = r?.maxBodyBytes ?? 0;
+    if (Number(req.headers['content-length'] ?? 0) > limit || (limit === 0 && hasBody(req))) return tooLarge(req, res, limit);
     const signed = parseSignedAuth(req.headers.authorization);
     if (!signed && !tokenMatches(opts.token, bearerOf(req.headers.authorization))) return unauthorized(req, res, req.method ?? '?', req.headers.authorization ? 'wrong token' : 'no token');
     // A POST's signature covers its body: checked once it is read (onMessages).
     if (signed && req.method !== 'POST' && !verifyRequest(opts.token, signed, req.method ?? '', req.url ?? '')) return unauthorized(req, res, req.method ?? '?', 'wrong token (the request signature does not match)');
-    if (req.method === 'POST' && u.pathname === '/v1/messages') return onMessages(req, res, arrivedMono, signed);
-    if (req.method === 'GET' && u.pathname === '/v1/commands') return onCommands(req, res, u.searchParams, signed?.mac);
-    if (req.method === 'GET' && u.pathname === '/metrics' && opts.metrics) {
-      const m = await opts.metrics();
-      res.writeHead(200, { 'content-type': m.contentType });
-      res.end(m.body);
-      return;
-    }
-    json(res, 404, { error: `no route ${req.method} ${u.pathname}` });
+    if (!r) return json(res, 404, { error: `no route ${req.method} ${u.pathname}` });
+    return r.handle(req, res, u, arrivedMono, signed);
   }
 
   const relay: HttpRelayServer = {
     caps: LIVE_CAPS,
     token: opts.token,
+    routes: table.map(({ method, path, maxBodyBytes }) => ({ method, path, maxBodyBytes })),
     get url() {
       return url;
     },

@@ -84,7 +84,7 @@ const runMetrics = z.object({
 
 const runEvent = z.object({
   atMs: epochMs,
-  type: z.enum(['start', 'worker_joined', 'worker_lost', 'redistributed', 'reduced_load', 'abort', 'threshold_failed', 'late_snapshot', 'snapshot_refused', 'stop', 'info']),
+  type: z.enum(['start', 'worker_joined', 'worker_lost', 'redistributed', 'reduced_load', 'abort', 'threshold_failed', 'late_snapshot', 'duplicate_snapshot', 'snapshot_refused', 'stop', 'info']),
   message: z.string(),
   workerId: z.string().optional(),
   data: z.record(z.string(), z.unknown()).optional(),

@@ -26,8 +26,11 @@ export interface WorkerState {
   lastSeenMs: number;
   actualStartMs?: number;
   activeVus: number;
-  /** Seqs of the snapshots received (duplicates are dropped by seq). */
-  seqs: Set<number>;
+  /**
+   * Seqs of the snapshots received, each with a digest of its content (snapshot-admission.ts):
+   * a second delivery of a seq is never merged; one with other content is refused.
+   */
+  seqs: Map<number, string>;
   /** Counters summed over the received snapshots (their histograms live in the merged intervals). */
   snapshotCounters: Counters;
   /** End (epoch ms) of the latest interval received. */
@@ -44,7 +47,7 @@ export interface WorkerState {
 
 /** A new record for a registering worker. */
 export function newWorkerState(msg: MessageOf<'register'>, nowMs: number): WorkerState {
-  return { id: msg.workerId, instance: msg.instance, capacity: msg.capacity, status: 'registered', initialShare: 0, lastSeenMs: nowMs, activeVus: 0, seqs: new Set(), snapshotCounters: emptyCounters(), late: 0, notes: [] };
+  return { id: msg.workerId, instance: msg.instance, capacity: msg.capacity, status: 'registered', initialShare: 0, lastSeenMs: nowMs, activeVus: 0, seqs: new Map(), snapshotCounters: emptyCounters(), late: 0, notes: [] };
 }
 
 /** Start skew of a worker: actual start − intended start, both in coordinator time (ms). */

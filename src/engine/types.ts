@@ -21,7 +21,7 @@ export interface Shard {
 export interface RunEvent {
   /** Epoch ms. */
   atMs: number;
-  type: 'start' | 'worker_joined' | 'worker_lost' | 'redistributed' | 'reduced_load' | 'abort' | 'threshold_failed' | 'late_snapshot' | 'snapshot_refused' | 'stop' | 'info';
+  type: 'start' | 'worker_joined' | 'worker_lost' | 'redistributed' | 'reduced_load' | 'abort' | 'threshold_failed' | 'late_snapshot' | 'duplicate_snapshot' | 'snapshot_refused' | 'stop' | 'info';
   message: string;
   workerId?: string;
   data?: Record<string, unknown>;

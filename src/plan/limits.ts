@@ -64,6 +64,7 @@ export const LIMITS = {
   max_thresholds: { kind: 'count', default: 1_000, ceiling: 100_000, what: 'thresholds in the plan' },
   max_headers: { kind: 'count', default: 100, ceiling: 10_000, what: 'headers of one request (defaults included)' },
   max_inline_body: { kind: 'size', default: 256 * 1024, ceiling: 16 * MiB, what: 'an inline body: or json: of one step' },
+  max_body_file: { kind: 'size', default: 4 * MiB, ceiling: 64 * MiB, what: 'the body_file: of one step (read once at plan load, held in memory for the run)' },
   max_data_size: { kind: 'size', default: 64 * MiB, ceiling: 512 * MiB, what: 'the size of one data file' },
   max_data_rows: { kind: 'count', default: 1_000_000, ceiling: 100_000_000, what: 'the rows of one data file' },
 } as const satisfies Record<string, LimitSpec>;

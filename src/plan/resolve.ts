@@ -3,7 +3,6 @@
  * steps are read by steps.ts and profiles by profiles.ts. Every semantic error is a
  * located PlanError (locate.ts).
  */
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename, extname, resolve as resolvePath } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import * as S from './schema.js';
@@ -13,7 +12,8 @@ import { check, fail, show, type Locator, type Path } from './locate.js';
 import { resolveProfile } from './profiles.js';
 import { extractedNames, newStepScope, requestsPerIteration, StepReader, type StepScope } from './steps.js';
 import { didYouMean, parseDurationMs, parseSizeBytes } from './units.js';
-import { dataPathProblem, neverReadable, type TrustOptions } from './trust.js';
+import { neverReadable, type TrustOptions } from './trust.js';
+import { readPlanFile, type PlanFiles } from './plan-files.js';
 import type { DataSource, Plan, Scenario, Threshold } from './types.js';
 import { stepsWithTags, tagDimensions, taggedSteps, tagText, type TaggedStep } from './tag-index.js';
 import type * as z from 'zod';
@@ -45,29 +45,13 @@ export interface ResolveOptions extends TrustOptions {
   baseDir: string;
 }
 
-function readData(loc: Locator, raw: S.RawPlan['data'], baseDir: string, limits: Readonly<Limits>, trust: TrustOptions): Record<string, DataSource> {
+function readData(loc: Locator, raw: S.RawPlan['data'], files: PlanFiles): Record<string, DataSource> {
   const out: Record<string, DataSource> = {};
+  const limits = files.limits;
   for (const [name, d] of Object.entries(raw ?? {})) {
     const p: Path = ['data', name, 'file'];
-    const file = resolvePath(baseDir, d.file);
-    const outside = dataPathProblem(file, baseDir, trust);
-    if (outside) fail(loc, p, outside);
-    let text: string;
-    try {
-      // Bytes are checked on the open file before it is read, so a huge file costs nothing.
-      const fd = openSync(file, 'r');
-      try {
-        const bytes = fstatSync(fd).size;
-        if (bytes > limits.max_data_size) fail(loc, p, limitMessage('max_data_size', limits, `data file ${show(d.file)} (${bytes.toLocaleString('en-US')} bytes)`));
-        text = readFileSync(fd, 'utf8');
-      } finally {
-        closeSync(fd);
-      }
-    } catch (err) {
-      if (err instanceof PlanError) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      return fail(loc, p, `cannot read data file ${show(d.file)} (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (err as Error).message)}; looked in ${baseDir})`);
-    }
+    const file = resolvePath(files.baseDir, d.file);
+    const text = readPlanFile(loc, p, d.file, files, 'max_data_size', 'data file').toString('utf8');
     let rows: Record<string, unknown>[];
     try {
       if (/\.json$/i.test(file)) {
@@ -216,20 +200,21 @@ function resolveWithin(loc: Locator, raw: object, file: string, opts: ResolveOpt
     const v = opts.env[n];
     if (v !== undefined) envValues[n] = v;
   }
-  const data = readData(loc, r.data, opts.baseDir, limits, opts);
+  const files: PlanFiles = { baseDir: opts.baseDir, trust: opts, limits };
+  const data = readData(loc, r.data, files);
   // Defaults first: steps read them (timeout, Content-Type already set). Their templates
   // run in every scenario, so they may read any variable or column some scenario has.
   const anyVars = extractedNames(r.setup);
   for (const sc of Object.values(r.scenarios)) extractedNames((sc as { steps?: unknown })?.steps, anyVars);
   const anyColumns = Object.keys(data).length ? new Set(Object.values(data).flatMap((d) => [...dataColumns(d)])) : undefined;
-  const bootstrap = new StepReader(loc, target, { timeoutMs: PLAN_DEFAULTS.timeoutMs, headers: {} }, env, limits).withNames({ vars: anyVars, dataColumns: anyColumns });
+  const bootstrap = new StepReader(loc, target, { timeoutMs: PLAN_DEFAULTS.timeoutMs, headers: {} }, env, files).withNames({ vars: anyVars, dataColumns: anyColumns });
   const defaults: Plan['defaults'] = {
     timeoutMs: r.defaults?.timeout !== undefined ? ms(r.defaults.timeout) : PLAN_DEFAULTS.timeoutMs,
     headers: bootstrap.textMap(r.defaults?.headers, ['defaults', 'headers']),
   };
   if (defaults.timeoutMs <= 0) fail(loc, ['defaults', 'timeout'], `must be longer than 0s (got ${show(r.defaults?.timeout)})`);
   if (r.defaults?.think_time !== undefined) defaults.thinkTime = bootstrap.thinkTime(r.defaults.think_time, ['defaults', 'think_time']);
-  const reader = new StepReader(loc, target, defaults, env, limits);
+  const reader = new StepReader(loc, target, defaults, env, files);
 
   // In file order (setup usually comes before scenarios), so the first error is the first in the file.
   const setupVars = extractedNames(r.setup);

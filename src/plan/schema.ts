@@ -84,6 +84,7 @@ export const requestStep = z.strictObject({
   headers: headers.optional(),
   query: z.record(z.string(), scalar, { error: 'must be a map of query parameter names to values' }).optional(),
   body: z.string({ error: 'must be a string (use json: for structured bodies)' }).optional(),
+  body_file: z.string({ error: "must be a file path (relative to the plan file's folder)" }).min(1, 'must not be empty').optional(),
   json: z.unknown().optional(),
   tags: z.record(z.string(), scalar, { error: 'must be a map of tag names to values' }).optional(),
   think_time: z.unknown().optional(),

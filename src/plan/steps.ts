@@ -6,6 +6,7 @@
 import type * as z from 'zod';
 import * as S from './schema.js';
 import { limitMessage, type Limits } from './limits.js';
+import { readBodyFile, type PlanFiles } from './plan-files.js';
 import { check, fail, show, unknownKey, type Locator, type Path } from './locate.js';
 import { isDynamic, jsonBodyText, templateProblem, type TemplateNames } from './templates.js';
 import { didYouMean, parseDurationMs } from './units.js';
@@ -74,8 +75,12 @@ export class StepReader {
     private readonly target: string | undefined,
     private readonly defaults: Plan['defaults'],
     private readonly env: readonly string[],
-    private readonly limits: Readonly<Limits>,
-  ) {}
+    private readonly files: PlanFiles,
+  ) {
+    this.limits = files.limits;
+  }
+
+  private readonly limits: Readonly<Limits>;
 
   /** Fails at `path` when a think time's ms are over limits.max_duration (a bare string is not zod-checked). */
   private boundThink(t: ThinkTime, raw: unknown, path: Path): ThinkTime {
@@ -252,6 +257,7 @@ export class StepReader {
       fail(this.loc, [...p, 'method'], `must be one of ${S.METHODS.join(', ')}${guess ? ` (did you mean '${guess}'?)` : ''} (got ${show(s.method)})`);
     }
     if (s.body !== undefined && s.json !== undefined) fail(this.loc, [...p, 'json'], 'give either body or json, not both');
+    if (s.body_file !== undefined && (s.body !== undefined || s.json !== undefined)) fail(this.loc, [...p, 'body_file'], `give one of body, body_file or json, not both body_file and ${s.body !== undefined ? 'body' : 'json'}`);
     const headerCount = new Set([...Object.keys(this.defaults.headers), ...Object.keys(s.headers ?? {})].map((k) => k.toLowerCase())).size;
     if (headerCount > this.limits.max_headers) fail(this.loc, [...p, 'headers'], limitMessage('max_headers', this.limits, `the number of headers (${headerCount}, defaults included)`));
     const headers = this.textMap(s.headers, [...p, 'headers']);
@@ -260,6 +266,7 @@ export class StepReader {
       this.boundBody(s.body, [...p, 'body']);
       body = this.template(s.body, [...p, 'body']);
     }
+    if (s.body_file !== undefined) body = readBodyFile(this.loc, [...p, 'body_file'], s.body_file, this.files);
     if (s.json !== undefined) {
       const text = jsonBodyText(s.json);
       this.boundBody(text, [...p, 'json']);

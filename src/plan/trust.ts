@@ -7,7 +7,7 @@
  * - `env:` names: only those in the runner's allow-list (CLI `--allow-env`, Action
  *   input `env-allow`, a worker's own `--allow-env`), and never the CI runner's own
  *   credentials and inputs, whatever any list says;
- * - data files: only inside the plan's folder (the base directory) or a folder the
+ * - data files and body files: only inside the plan's folder (the base directory) or a folder the
  *   runner allowed (`--allow-path`, input `allow-path`), symlinks resolved.
  */
 import { realpathSync } from 'node:fs';
@@ -71,13 +71,13 @@ const inside = (dir: string, file: string): boolean => {
 };
 
 /**
- * Why `file` (absolute) may not be read under `opts`, or undefined. Symlinks are
+ * Why `file` (absolute; a `what`, default "data file") may not be read under `opts`, or undefined. Symlinks are
  * resolved on both sides, so a link inside the folder pointing out of it is refused.
  */
-export function dataPathProblem(file: string, baseDir: string, opts: TrustOptions): string | undefined {
+export function dataPathProblem(file: string, baseDir: string, opts: TrustOptions, what = 'data file'): string | undefined {
   if (!opts.allowPaths) return undefined;
   const target = real(file);
   const roots = [baseDir, ...opts.allowPaths].map(real);
   if (roots.some((r) => inside(r, target))) return undefined;
-  return `data file ${file} is outside the plan's folder (${baseDir})${opts.allowPaths.length ? ` and the allowed folders (${opts.allowPaths.join(', ')})` : ''}; allow its folder with ${opts.allowPathsFrom ?? '--allow-path'}`;
+  return `${what} ${file} is outside the plan's folder (${baseDir})${opts.allowPaths.length ? ` and the allowed folders (${opts.allowPaths.join(', ')})` : ''}; allow its folder with ${opts.allowPathsFrom ?? '--allow-path'}`;
 }

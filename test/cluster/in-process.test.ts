@@ -15,6 +15,7 @@ import { LIVE_CAPS } from '../../src/cluster/transport.js';
 import { loadPlan } from '../../src/plan/load.js';
 import { LtError } from '../../src/errors.js';
 import { joinSimulated } from '../support/simulated-workers.js';
+import { recordedSnapshots } from '../support/recorded-snapshots.js';
 
 let target: Awaited<ReturnType<typeof startDemoTarget>>;
 before(async () => {
@@ -131,21 +132,10 @@ test('heartbeats: none while snapshots flow (a delivery is a sign of life); lost
 });
 
 test('a worker result that disagrees with its snapshots is noted; the totals are the snapshots received', async () => {
-  const { Recorder } = await import('../../src/metrics/recorder.js');
   const src = source(yaml('', '2s', 10));
   const lt = createLocalTransport();
   const coord = runCoordinator({ plan: src.plan, planSource: src, transport: lt.coordinator, workers: 2, waitMs: 10_000, resultGraceMs: 5_000 });
-  const rec = (n: number) => {
-    const r = new Recorder({ scenarios: [{ name: 's', steps: ['fast'] }], intervalMs: 1000, startAtMs: 0 });
-    const key = r.stepKey('s', 'fast');
-    const snaps = [0, 1, 2].map(() => {
-      for (let i = 0; i < n; i++) r.request(key, { latencyUs: 1000 + i, serviceUs: 1000, ttfbUs: 900, status: 200, bytesIn: 2, bytesOut: 1 });
-      return r.cut(1, true);
-    });
-    const fin = r.final();
-    r.destroy();
-    return { snaps, fin };
-  };
+  const rec = (n: number) => recordedSnapshots('s', 'fast', [n, n, n]);
   const sims = ['gap', 'odd'].map((id, i) => ({ id, t: lt.worker(), data: rec(10 + i) }));
   const startAtMs = await joinSimulated(sims, { cores: 1, memoryMb: 1024, maxVus: 100 });
   for (const s of sims) {
