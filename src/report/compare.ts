@@ -17,8 +17,9 @@
  *   excludes no change): a ratio beyond ±minRelative and, for latency, a move of at
  *   least minAbsoluteMs at the interval's near end; an error-rate difference beyond
  *   max(minAbsoluteErrorRate, minRelative × base rate). Measured on the fixtures
- *   (test/report/compare.test.ts): 3 of 100 same-distribution pairs flagged anything
- *   (4 of 3,000 rows); a +20% shift is flagged on overall p95 in 19 of 20 30-interval
+ *   (test/report/compare.test.ts): 2 of 100 same-distribution pairs flagged anything
+ *   (3 of 2,500 rows; 3 of 100 and 4 of 3,000 while the one-step checkout scenario
+ *   was also compared as its step); a +20% shift is flagged on overall p95 in 19 of 20 30-interval
  *   pairs and in every 60-interval pair.
  *   Testing the floor on the estimate instead caught more small-scope shifts but
  *   flagged 12 of 100 same-distribution pairs.

@@ -17,6 +17,7 @@ import { startFakeResultsService, type FakeResults } from '../support/fake-resul
 import { startFakeGitHubApi, type FakeGitHub } from '../support/fake-github-api.js';
 import { runAction } from '../support/action-harness.js';
 import { ROOT } from '../helpers.js';
+import { LOOSE_LIMITS, onePingPlan } from '../fixtures/results/real/plan.js';
 
 let target: Awaited<ReturnType<typeof startDemoTarget>>;
 let results: FakeResults;
@@ -30,20 +31,7 @@ before(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'lt-regress-ws-'));
   // Scenario and step named as in the baseline; limits a busy machine does not reach,
   // so the latency rows are compared (a saturated run's would not be).
-  writeFileSync(
-    join(workspace, 'plan.yaml'),
-    `name: cmp
-target: ${target.url}
-generator: { max_lag_p99: 1s, max_event_loop_p99: 1s }
-scenarios:
-  only:
-    duration: 8s
-    profile: { type: constant, vus: 3 }
-    think_time: 50ms
-    steps:
-      - { name: ping, url: "/slow?ms=30" }
-`,
-  );
+  writeFileSync(join(workspace, 'plan.yaml'), onePingPlan({ target: target.url, duration: '8s', limits: LOOSE_LIMITS, path: '/slow?ms=30', vus: 3, thinkTime: '50ms' }));
   copyFileSync(join(ROOT, 'test/fixtures/results/real/base.json'), join(workspace, 'base.json'));
 });
 after(async () => {

@@ -22,6 +22,7 @@ import { comparisonOutput } from '../../src/action/publish.js';
 import type { Result } from '../../src/report/result-schema.js';
 import { readResultFile } from '../../src/report/load-result.js';
 import { planFrom, ROOT, runCli, tempDir } from '../helpers.js';
+import { LOOSE_LIMITS, onePingPlan } from '../fixtures/results/real/plan.js';
 
 let server: Server;
 let url: string;
@@ -41,19 +42,7 @@ after(() => server.close());
 /** A 2 s run of one closed-model scenario with one step (4 VUs, 10 ms think time); limits a busy machine does not reach. */
 async function shortRun(delay: number): Promise<Result> {
   delayMs = delay;
-  const plan = planFrom(`
-name: cmp
-target: ${url}
-warmup: false
-generator: { max_lag_p99: 1s, max_event_loop_p99: 1s }
-scenarios:
-  only:
-    duration: 2s
-    profile: { type: constant, vus: 4 }
-    think_time: 10ms
-    steps:
-      - { name: ping, url: /ping }
-`);
+  const plan = planFrom(onePingPlan({ target: url, duration: '2s', limits: LOOSE_LIMITS }));
   return runPlan(plan);
 }
 
