@@ -46,12 +46,11 @@ function innerTimes(series: TimePoint[]): number[] {
 }
 
 function saturationReason(r: Result, side: 'base' | 'head'): string | undefined {
-  const g = r.generator;
   const inner = new Set(innerTimes(r.timeseries));
   const sat = r.timeseries.filter((p) => p.generator?.saturated && inner.has(p.t)).length;
   if (!sat) return undefined;
-  const figures = g ? ` (lag p99 up to ${g.lag_p99_ms} ms, limit ${g.limits.lag_p99_ms} ms; event-loop delay p99 up to ${g.event_loop_p99_ms} ms, limit ${g.limits.event_loop_p99_ms} ms)` : '';
-  return `the ${side} run's load generator was saturated in ${sat} of ${inner.size} intervals${figures}: its latencies include the generator's own delay`;
+  // Short: it is repeated on every latency row; the figures are in the run's saturation banner.
+  return `the ${side} run's load generator was saturated in ${sat} of ${inner.size} compared intervals: its latencies include the generator's own delay`;
 }
 
 /**

@@ -105,6 +105,6 @@ test('saturated intervals are left out: a slowdown only in intervals where the g
   for (const p of head.timeseries) p.generator = { event_loop_p99_ms: 50, cpu_pct: 100, lag_p99_ms: 40, saturated: true };
   const cmp = compareResults(base, head);
   assert.equal(cmp.rows.filter((r) => r.verdict === 'regressed' || r.verdict === 'improved').length, 0, 'nothing is called from saturated intervals');
-  assert.match(cmp.rows[0].note ?? '', /the head run's load generator was saturated in 28 of 28 intervals/);
+  assert.match(cmp.rows[0].note ?? '', /the head run's load generator was saturated in 28 of 28 compared intervals/);
   assert.match(cmp.rows.find((r) => r.metric === 'rps')!.note ?? '', /left out because the load generator was saturated/);
 });
