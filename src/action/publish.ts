@@ -9,7 +9,8 @@ import type { OptionValues } from '../options.js';
 import type { Result } from '../report/result-schema.js';
 import { render } from '../report/render.js';
 import { writeResultFiles } from './main.js';
-import type { Comparison } from '../report/compare.js';
+import type { Comparison, CompareRow } from '../report/compare.js';
+import { comparisonHeadline } from '../report/compare-text.js';
 import { partialMessage } from '../report/planned-load.js';
 
 /** The `summary` output: the figures a later step most often wants. */
@@ -90,13 +91,16 @@ export async function publishResult(result: Result, opts: OptionValues, extraNot
 /** The step's verdict as the `status` output gives it. */
 export type ActionStatus = 'passed' | 'thresholds_failed' | 'regressed' | 'partial' | 'aborted';
 
-/** The `comparison` output: counts and the flagged rows. */
+/** The `comparison` output: counts, the headline, the flagged rows and the rows not compared (with why). */
 export function comparisonOutput(c: Comparison): Record<string, unknown> {
-  const count = (v: string) => c.rows.filter((r) => r.verdict === v).length;
+  const row = (r: CompareRow) => ({ scope: r.scope, metric: r.metric, verdict: r.verdict, base: r.base, head: r.head, delta_pct: r.deltaPct, interval: r.interval, ...(r.note ? { note: r.note } : {}), ...(r.same ? { same: r.same } : {}) });
   return {
-    regressed: count('regressed'),
-    improved: count('improved'),
-    unchanged: count('~'),
-    flagged: c.rows.filter((r) => r.verdict !== '~').map((r) => ({ scope: r.scope, metric: r.metric, verdict: r.verdict, base: r.base, head: r.head, delta_pct: r.deltaPct, interval: r.interval })),
+    regressed: c.summary.regressed,
+    improved: c.summary.improved,
+    unchanged: c.summary.unchanged,
+    not_compared: c.summary.notCompared,
+    headline: comparisonHeadline(c),
+    flagged: c.rows.filter((r) => r.verdict === 'regressed' || r.verdict === 'improved').map(row),
+    not_compared_rows: c.rows.filter((r) => r.verdict === 'not compared').map(row),
   };
 }

@@ -13,7 +13,8 @@ import { decodeHistogram } from '../metrics/histogram.js';
 import { LtError } from '../errors.js';
 import type { Result, TimePoint } from './result-schema.js';
 import { RESULT_SCHEMA_VERSION } from './result-schema.js';
-import type { Comparison, CompareRow } from './compare.js';
+import type { Comparison } from './compare.js';
+import { compareCells, comparisonCounts, comparisonHeadline, comparisonIcon } from './compare-text.js';
 import { viewModel, type ViewModel, type ViewOptions } from './view-model.js';
 import { chartAssets } from './chart-assets.js';
 import { trendMarkdown, trendRows, TREND_NOTE, type Trend } from './trend.js';
@@ -81,29 +82,7 @@ function template(name: string): HandlebarsTemplateDelegate {
   return t;
 }
 
-const num = (v: number, metric: string) => (metric === 'error_rate' ? `${(v * 100).toFixed(2)}%` : v >= 100 ? v.toFixed(0) : v.toFixed(2));
-const signed = (v: number, digits: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
-
-/** The interval of a row as people read it: a ratio as % change, a rate difference in points. */
-export function formatInterval(r: Pick<CompareRow, 'interval' | 'intervalKind' | 'note'>): string {
-  if (!r.interval) return r.note ?? '–';
-  const [lo, hi] = r.interval;
-  return r.intervalKind === 'difference' ? `${signed(lo * 100, 2)} … ${signed(hi * 100, 2)} pts` : `${signed((lo - 1) * 100, 1)}% … ${signed((hi - 1) * 100, 1)}%`;
-}
-
-function compareRows(rows: CompareRow[]) {
-  return rows.map((r) => ({
-    scope: r.scope,
-    metric: r.metric,
-    base: num(r.base, r.metric),
-    head: num(r.head, r.metric),
-    delta: r.deltaPct === null ? '–' : `${signed(r.deltaPct * 100, 1)}%`,
-    interval: formatInterval(r),
-    verdict: r.verdict,
-    verdictIcon: r.verdict === 'regressed' ? '❌' : r.verdict === 'improved' ? '⚡' : '',
-    note: r.interval ? r.note : undefined,
-  }));
-}
+export { comparisonHeadline, formatInterval } from './compare-text.js';
 
 /** Latency histogram buckets (log-spaced) and the percentile ladder, from the encoded HDR. */
 function distribution(encoded: string | undefined): { buckets: { label: string; share: number }[]; ladder: { p: string; ms: string }[] } {
@@ -156,9 +135,10 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/** The comparison's rows: every one in `allRows`; in `flagged` (the visible table) the flagged and the not compared. */
 function withComparison(vm: ViewModel) {
-  const rows = vm.comparison ? compareRows(vm.comparison.rows) : [];
-  return { flagged: rows.filter((r) => r.verdict !== '~'), allRows: rows };
+  const rows = vm.comparison ? vm.comparison.rows.map(compareCells) : [];
+  return { flagged: rows.filter((r) => r.verdict !== '~'), allRows: rows, comparisonCounts: vm.comparison ? comparisonCounts(vm.comparison) : '' };
 }
 
 /** Renders the HTML report; `live` adds the dashboard's event stream hook. */
@@ -204,17 +184,6 @@ export function renderJunit(result: Result): string {
   return template('junit.xml.hbs')({ ...vm, timestamp: result.run.started_at.replace(/\.\d+Z$/, '').replace(/Z$/, '') });
 }
 
-/** The one-line verdict of a comparison, naming the largest regression when there is one. */
-export function comparisonHeadline(c: Comparison): string {
-  const { regressed, improved } = c.summary;
-  if (regressed) {
-    const worst = [...c.rows].filter((r) => r.verdict === 'regressed').sort((a, b) => Math.abs(b.deltaPct ?? 0) - Math.abs(a.deltaPct ?? 0))[0];
-    const delta = worst.deltaPct === null ? `${num(worst.base, worst.metric)} → ${num(worst.head, worst.metric)}` : `${signed(worst.deltaPct * 100, 1)}%`;
-    return `${regressed} regression${regressed > 1 ? 's' : ''}, largest ${worst.metric} ${delta} on ${worst.scope} (interval ${formatInterval(worst)})`;
-  }
-  return improved ? `no regressions, ${improved} improvement${improved > 1 ? 's' : ''}` : 'no clear change against the baseline';
-}
-
 /** Options of the PR comment. */
 export interface PrCommentOptions {
   /** The step fails on a regression: the first line says ❌. */
@@ -238,7 +207,7 @@ export function renderPrComment(result: Result, opts: PrCommentOptions = {}): st
   const vm = viewModel(result, { comparison: opts.comparison, failOnRegression: opts.failOnRegression });
   const cmp = withComparison(vm);
   const headline = opts.comparison ? comparisonHeadline(opts.comparison) : vm.verdict;
-  const icon = !vm.passed ? vm.verdictIcon : opts.comparison ? (opts.comparison.summary.regressed ? '❌' : opts.comparison.summary.improved ? '⚡' : '✅') : vm.verdictIcon;
+  const icon = !vm.passed ? vm.verdictIcon : opts.comparison ? comparisonIcon(opts.comparison) : vm.verdictIcon;
   const ctx = { ...vm, ...cmp, marker: opts.marker, headline, headIcon: icon, runUrl: safeUrl(opts.runUrl) ?? vm.runUrl, artifactUrl: safeUrl(opts.artifactUrl), baselineNote: opts.baselineNote, trendBlock: trendMarkdown(opts.trend), thresholdsPassed: vm.thresholds.filter((t) => t.passed).length };
   let out = template('pr-comment.md.hbs')(ctx);
   let keep = cmp.allRows.length;

@@ -117,7 +117,7 @@ test('PR comment: created once, then updated in place, with the baseline compari
   let comments = github.comments(42);
   assert.equal(comments.length, 1);
   assert.match(comments[0].body, /^<!-- loadtest-action:loadtest:loadtest -->/);
-  assert.match(comments[0].body, /regressed · \d+ improved · \d+ unchanged\*\* against run 500 on main/);
+  assert.match(comments[0].body, /regressed · \d+ improved · \d+ unchanged( · \d+ not compared)?\*\* against run 500 on main/);
   assert.match(comments[0].body, /\[HTML report artifact\]\(https:\/\/github\.com\/octo-org\/octo-repo\/actions\/runs\/\d+\/artifacts\/\d+\)/, 'links the report artifact');
   const r2 = await job({ baseline: 'auto' }, opts);
   assert.equal(r2.code, 0, r2.stdout);

@@ -5,14 +5,13 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError } from '../../errors.js';
 import { readResultFile } from '../../report/load-result.js';
 import { compareResults } from '../../report/compare.js';
-import { formatInterval, renderPrComment } from '../../report/render.js';
+import { renderPrComment } from '../../report/render.js';
+import { comparisonCounts, comparisonHeadline, formatDelta, formatInterval, formatScope } from '../../report/compare-text.js';
 import { ExitCode } from '../../errors.js';
-
-const pct = (v: number | null) => (v === null ? '–' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
 
 export const command: Command = {
   name: 'compare',
-  summary: 'Compare two results: regressed, improved or ~ (no clear change)',
+  summary: 'Compare two results: regressed, improved, ~ (no clear change) or not compared (and why)',
   usage: `Usage: loadtest compare <base.json> <head.json> [--format text|md|json] [--fail-on-regression]
                         [--min-relative 0.05] [--min-absolute-ms 2] [--alpha 0.05]
 
@@ -46,10 +45,10 @@ Exit codes: 0, or 99 with --fail-on-regression when something regressed; 2 on ba
     if (format === 'json') io.stdout.write(JSON.stringify(cmp, null, 2) + '\n');
     else if (format === 'md') io.stdout.write(renderPrComment(head, { comparison: cmp }));
     else {
-      const lines = [`${cmp.summary.regressed} regressed · ${cmp.summary.improved} improved · ${cmp.summary.unchanged} unchanged`, ''];
+      const lines = [comparisonHeadline(cmp), comparisonCounts(cmp), ''];
       for (const r of cmp.rows) {
-        const iv = formatInterval(r);
-        lines.push(`${r.verdict.padEnd(10)} ${r.scope.padEnd(30)} ${r.metric.padEnd(11)} ${r.base.toFixed(3).padStart(10)} → ${r.head.toFixed(3).padStart(10)}  ${pct(r.deltaPct).padStart(8)}  ${iv}`);
+        const iv = formatInterval(r) + (r.interval && r.note ? ` (${r.note})` : '');
+        lines.push(`${r.verdict.padEnd(12)} ${formatScope(r).padEnd(30)} ${r.metric.padEnd(11)} ${r.base.toFixed(3).padStart(10)} → ${r.head.toFixed(3).padStart(10)}  ${formatDelta(r).padStart(10)}  ${iv}`);
       }
       lines.push('', cmp.method, '');
       io.stdout.write(lines.join('\n'));

@@ -76,9 +76,10 @@ export async function runCommand(planPath: string, opts: OptionValues, io: CliIO
   if (opts.baseline) {
     const { readResultFile } = await import('../../report/load-result.js');
     const { compareResults } = await import('../../report/compare.js');
+    const { comparisonCounts, comparisonHeadline } = await import('../../report/compare-text.js');
     comparison = compareResults(readResultFile(resolve(io.cwd, opts.baseline as string)), result);
     const regressed = comparison.rows.filter((r) => r.verdict === 'regressed');
-    io.stdout.write(`\nCompared with ${opts.baseline}: ${comparison.summary.regressed} regressed · ${comparison.summary.improved} improved · ${comparison.summary.unchanged} unchanged${regressed.length ? ` (${regressed.map((r) => `${r.scope} ${r.metric}`).join(', ')})` : ''}\n`);
+    io.stdout.write(`\nCompared with ${opts.baseline}: ${comparisonCounts(comparison)}${regressed.length ? ` (${regressed.map((r) => `${r.scope} ${r.metric}`).join(', ')})` : ''}\n${comparisonHeadline(comparison)}\n`);
   }
   await writeOutputs(result, opts, io.cwd, comparison);
   return { result, comparison };
