@@ -13,6 +13,7 @@ import { buildResult } from './report/build-result.js';
 import type { Result } from './report/result-schema.js';
 import { evaluateLive, viewOfAccumulator } from './thresholds/evaluate.js';
 import { taggedSteps } from './plan/tag-index.js';
+import { capacitySearchDone, CapacityWatcher } from './report/capacity.js';
 
 export interface RunPlanOptions {
   signal?: AbortSignal;
@@ -28,6 +29,7 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Re
   const live = new MetricsAccumulator();
   const tagged = taggedSteps(plan);
   const events: RunEvent[] = [];
+  const capacity = CapacityWatcher.of(plan);
   // The engine picks the start instant itself (after its warm-up); snapshots carry it.
   const handle = startRun(plan, {
     signal: opts.signal,
@@ -41,6 +43,8 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Re
         events.push({ atMs: Date.now(), type: 'threshold_failed', message: `abort_on_fail threshold crossed: ${names}` });
         handle.abort(`threshold crossed: ${names}`);
       }
+      const ended = capacity?.add(snap);
+      if (ended) handle.end(capacitySearchDone(ended));
       opts.onSnapshot?.(snap, handle.activeVus());
     },
   });

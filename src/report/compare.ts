@@ -27,11 +27,12 @@
  */
 import type { Result, ScenarioResult, Stats, TimePoint } from './result-schema.js';
 import { bootstrapRateDifference, bootstrapRatio, median, trimmedGeoMean } from './compare-stats.js';
+import { compareCapacity } from './compare-capacity.js';
 
 /** A row's verdict: worse, better, or no clear change. */
 export type Verdict = 'regressed' | 'improved' | '~';
 /** The metrics compared in every scope. */
-export type CompareMetric = 'p50' | 'p95' | 'p99' | 'rps' | 'error_rate';
+export type CompareMetric = 'p50' | 'p95' | 'p99' | 'rps' | 'error_rate' | 'sustainable_rate';
 
 /** One metric in one scope. */
 export interface CompareRow {
@@ -83,7 +84,8 @@ export interface CompareOptions {
   baseLabel?: string;
 }
 
-const METRICS: CompareMetric[] = ['p50', 'p95', 'p99', 'rps', 'error_rate'];
+const METRICS: Exclude<CompareMetric, 'sustainable_rate'>[] = ['p50', 'p95', 'p99', 'rps', 'error_rate'];
+
 /** Below this many usable intervals a bootstrap interval means little. */
 export const MIN_INTERVALS = 5;
 /** A p99 of an interval with fewer requests rests on a single request or none. */
@@ -108,7 +110,7 @@ function saturatedTimes(r: Result): ReadonlySet<number> {
   return new Set(r.timeseries.filter((p) => p.generator?.saturated).map((p) => p.t));
 }
 
-function pointOf(s: Stats, metric: CompareMetric): number {
+function pointOf(s: Stats, metric: Exclude<CompareMetric, 'sustainable_rate'>): number {
   if (metric === 'rps') return s.rps;
   if (metric === 'error_rate') return s.error_rate;
   return s.latency_ms[metric];
@@ -116,7 +118,7 @@ function pointOf(s: Stats, metric: CompareMetric): number {
 
 const isLatency = (m: CompareMetric) => m === 'p50' || m === 'p95' || m === 'p99';
 
-function compareMetric(scope: string, metric: CompareMetric, base: Scope, head: Scope, o: Settings, seed: string): CompareRow {
+function compareMetric(scope: string, metric: Exclude<CompareMetric, 'sustainable_rate'>, base: Scope, head: Scope, o: Settings, seed: string): CompareRow {
   const b = pointOf(base, metric);
   const h = pointOf(head, metric);
   const baseIv = usable(base.timeseries, base.saturated);
@@ -199,10 +201,14 @@ export function compareResults(base: Result, head: Result, opts: CompareOptions 
   const hSat = saturatedTimes(head);
   const pair = (scope: string, b: Stats & { timeseries: TimePoint[] }, h: Stats & { timeseries: TimePoint[] }) =>
     rows.push(...compareScope(scope, { ...b, saturated: bSat }, { ...h, saturated: hSat }, o, o.seed));
-  pair('overall', { ...base.summary, timeseries: base.timeseries }, { ...head.summary, timeseries: head.timeseries });
+  const capacity = compareCapacity(base, head, o);
+  // A search's intervals run at rising rates and it ends where its answer is: its
+  // series (and so the whole run's) are not samples of one load, only its answer compares.
+  if (capacity) rows.push(capacity);
+  else pair('overall', { ...base.summary, timeseries: base.timeseries }, { ...head.summary, timeseries: head.timeseries });
   for (const [name, hs] of Object.entries(head.scenarios) as [string, ScenarioResult][]) {
     const bsc = base.scenarios[name];
-    if (!bsc) continue;
+    if (!bsc || (capacity && name === head.capacity?.scenario)) continue;
     pair(name, bsc, hs);
     for (const [step, st] of Object.entries(hs.steps)) {
       const bst = bsc.steps[step];
@@ -220,7 +226,8 @@ export function compareResults(base: Result, head: Result, opts: CompareOptions 
       `Latency and rps: percentile-bootstrap interval of the ratio head/base of the 10%-trimmed geometric means of interval values; error rate: of the difference of pooled rates, head − base ` +
       `(${o.resamples} seeded resamples; ${pct(1 - o.alpha)} confidence per scope, Bonferroni-corrected over ${METRICS.length} metrics). ` +
       `A row is flagged only when the whole interval lies beyond the practical floor: ±${pct(o.minRelative)}, and for latency at least ${o.minAbsoluteMs} ms, ` +
-      `for the error rate at least ${pct(o.minAbsoluteErrorRate)} points; otherwise ~ (no clear change). Scopes present on one side only are not compared.`,
+      `for the error rate at least ${pct(o.minAbsoluteErrorRate)} points; otherwise ~ (no clear change). Scopes present on one side only are not compared.` +
+      (capacity ? ` A capacity search's sustainable rate is flagged only when it moved by more than one step of the search (and more than ${pct(o.minRelative)}); a search that ended on the load generator or at max_rate bounds the target's capacity from below only, so it is never read as a drop.` : ''),
     ...(opts.baseLabel ? { baseLabel: opts.baseLabel } : {}),
   };
 }
