@@ -63,7 +63,10 @@ export function judgeStep(scenario: Scenario & { capacity: CapacitySearch }, ind
     loop = Math.max(loop, s.generator.eventLoopP99Us);
   }
   const dropped = c?.droppedIterations ?? 0;
-  const starved = dropped > MAX_DROPPED_SHARE * rate * durationS;
+  // Arrivals dropped for want of a VU while every criterion held: the VU pool, not the
+  // target, was the limit. With a criterion failing, the target's slowness is what kept
+  // the VUs busy (Little's law), and the failure is the target's.
+  const starved = dropped > MAX_DROPPED_SHARE * rate * durationS && failed.length === 0;
   const requests = c?.requests ?? 0;
   return {
     rate: round(rate),

@@ -176,7 +176,7 @@ export const CapacityStep = z.object({
   rps: num,
   dropped_iterations: num,
   latency_ms: z.object({ p50: num, p95: num, p99: num, max: num }),
-  /** The generator was saturated in an interval of this step, or dropped more than 1 % of its arrivals. */
+  /** The generator was saturated in an interval of this step, or it met every criterion but dropped more than 1 % of its arrivals (max_vus). */
   generator_saturated: z.boolean(),
   /** Worst generator figures of the step's intervals (ms). */
   generator: z.object({ lag_p99_ms: num, event_loop_p99_ms: num }).optional(),
