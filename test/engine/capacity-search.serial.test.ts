@@ -4,8 +4,10 @@
  * - The demo target's `/capacity?rate=800` is a token bucket of 800/s that queues
  *   beyond it (src/demo/token-bucket.ts): latency stays near zero below 800/s and grows
  *   by (offered − 800) / 800 s every second above it. Searching 600 → +50/s with
- *   `p95 < 30 ms` must find a sustainable rate within ±10 % of 800/s, ending on a
- *   criterion.
+ *   `p95 < 75 ms` must find a sustainable rate within ±10 % of 800/s, ending on a
+ *   criterion. (At 850/s the queue reaches ~100 ms by the end of a 2 s step, p95
+ *   ~95 ms; below 800/s p95 stays at a few ms, but the generator's first seconds
+ *   showed lag spikes of 40–55 ms on the shared 2-core machine, hence 75, not 50.)
  * - A target faster than the generator: every response is a 25 KB JSON document the
  *   step extracts a field from, so each request costs the generator a JSON parse
  *   (tens of µs per KB) and the target only a write of a prepared buffer. Doubling the rate from
@@ -72,10 +74,10 @@ scenarios:
       max_rate: 1100
       pre_allocated_vus: 50
       max_vus: 400
-      criteria: ["p95 < 30", "error_rate < 1%"]
+      criteria: ["p95 < 75", "error_rate < 1%"]
     graceful_stop: 2s
     steps:
-      - { name: bucket, url: "/capacity?rate=800&burst=10" }
+      - { name: bucket, url: "/capacity?rate=800&burst=20" }
 `);
   const r = await runPlan(plan);
   const c = r.capacity!;
@@ -84,7 +86,7 @@ scenarios:
   assert.equal(c.stop_reason, 'criterion_failed', c.message);
   assert.ok(c.sustainable_rate !== null && c.sustainable_rate >= 720 && c.sustainable_rate <= 880, `sustainable ${c.sustainable_rate}/s is not within ±10 % of 800/s (${rows})`);
   assert.ok(c.failing!.rate > 800, `the failing step ${c.failing!.rate}/s is above the bucket's rate`);
-  assert.ok(c.failing!.failed.some((f) => f.expression === 'p95 < 30'), 'it failed on latency (the queue)');
+  assert.ok(c.failing!.failed.some((f) => f.expression === 'p95 < 75'), 'it failed on latency (the queue)');
   // The search ended the run at the failing step: no step past it ran to its end.
   assert.equal(r.run.status, 'passed');
   assert.ok(r.run.duration_ms < (c.steps.length + 1) * 2000 + 2000, `the run lasted ${r.run.duration_ms} ms for ${c.steps.length} steps`);
