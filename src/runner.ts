@@ -13,6 +13,7 @@ import { buildResult } from './report/build-result.js';
 import type { Result } from './report/result-schema.js';
 import { evaluateLive, viewOfAccumulator } from './thresholds/evaluate.js';
 import { taggedSteps } from './plan/tag-index.js';
+import { capacitySearchDone, CapacityWatcher } from './report/capacity.js';
 
 export interface RunPlanOptions {
   signal?: AbortSignal;
@@ -38,6 +39,7 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Re
   // The warm-up's rehearsal snapshots go through the same merge and threshold code, into
   // an accumulator that is then dropped (the first live merge took 23 ms cold).
   let rehearsal: MetricsAccumulator | undefined;
+  const capacity = CapacityWatcher.of(plan);
   // The engine picks the start instant itself (after its warm-up); snapshots carry it.
   const handle = startRun(plan, {
     signal: opts.signal,
@@ -57,6 +59,8 @@ export async function runPlan(plan: Plan, opts: RunPlanOptions = {}): Promise<Re
         events.push({ atMs: Date.now(), type: 'threshold_failed', message: `abort_on_fail threshold crossed: ${names}` });
         handle.abort(`threshold crossed: ${names}`);
       }
+      const ended = capacity?.add(snap);
+      if (ended) handle.end(capacitySearchDone(ended));
       opts.onSnapshot?.(snap, handle.activeVus());
     },
   });

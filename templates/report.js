@@ -153,6 +153,17 @@
         xTicks: function (u, vals) { return vals.map(runLabel); }
       });
     }
+    var cap = data.capacity;
+    if (cap && cap.rates && cap.rates.length) {
+      var rateLabel = function (i) { var r = cap.rates[Math.round(i)]; return r != null && Math.abs(i - Math.round(i)) < 1e-9 ? fmt(r) + '/s' + (cap.held[Math.round(i)] ? '' : ' ✗') : ''; };
+      chart('capacity', {
+        x: cap.rates.map(function (r, i) { return i; }), points: true, xLabel: 'offered rate', axes2: true,
+        series: ['p50', 'p95', 'p99'].map(function (k) { return { name: k, unit: ' ms', values: cap[k] }; })
+          .concat([{ name: 'achieved/s', scale: 'y2', color: '#57606a', values: cap.achieved }]),
+        xValue: function (u, v) { return v == null ? '–' : rateLabel(v); },
+        xTicks: function (u, vals) { return vals.map(rateLabel); }
+      });
+    }
     var f = data.fields || {};
     Object.keys(f).forEach(function (k) {
       var node = document.querySelector('[data-field="' + k + '"]');

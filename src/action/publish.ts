@@ -12,6 +12,7 @@ import { writeResultFiles } from './main.js';
 import type { Comparison, CompareRow } from '../report/compare.js';
 import { comparisonHeadline } from '../report/compare-text.js';
 import { partialMessage } from '../report/planned-load.js';
+import { capacityOutput } from '../report/capacity-view.js';
 
 /** The `summary` output: the figures a later step most often wants. */
 export function summaryOutput(result: Result): Record<string, unknown> {
@@ -84,6 +85,7 @@ export async function publishResult(result: Result, opts: OptionValues, extraNot
   core.setOutput('summary', JSON.stringify(summaryOutput(result)));
   core.setOutput('thresholds', JSON.stringify(result.thresholds));
   if (comparison) core.setOutput('comparison', JSON.stringify(comparisonOutput(comparison)));
+  if (result.capacity) core.setOutput('capacity', JSON.stringify(capacityOutput(result.capacity)));
   // One failure message; the first line names the deciding reason.
   if (failures.length) core.setFailed(failures.map((f) => f.message).join('\n'));
 }

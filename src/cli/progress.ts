@@ -7,6 +7,7 @@ import type { Snapshot } from '../metrics/types.js';
 import type { Result, Stats } from '../report/result-schema.js';
 import { saturationMessage } from '../report/generator-summary.js';
 import { partialMessage } from '../report/planned-load.js';
+import { capacityLines } from '../report/capacity-view.js';
 import { ExitCode } from '../errors.js';
 
 const fmtMs = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -95,6 +96,7 @@ export function finalTable(result: Result): string {
       out.push(`  ${t.passed ? '✓' : '✗'} ${t.expression}   actual: ${t.actual === null ? 'no data' : +t.actual.toFixed(4)}`);
     }
   }
+  if (result.capacity) out.push('', ...capacityLines(result.capacity));
   const saturation = saturationMessage(result.generator);
   if (saturation) out.push('', `WARNING: ${saturation}`);
   const partial = partialMessage(result.load);

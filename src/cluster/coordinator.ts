@@ -23,6 +23,7 @@ import type { Counters, RunMetrics, Snapshot } from '../metrics/types.js';
 import type { PlanOverrides } from '../plan/overrides.js';
 import type { Plan } from '../plan/types.js';
 import { buildResult } from '../report/build-result.js';
+import { capacitySearchDone, CapacityWatcher } from '../report/capacity.js';
 import type { Result } from '../report/result-schema.js';
 import { evaluateLive, viewOfAccumulator } from '../thresholds/evaluate.js';
 import { taggedSteps } from '../plan/tag-index.js';
@@ -118,6 +119,7 @@ class Coordinator {
   private participants: WorkerState[] = [];
   // Closed intervals keep latency only: what the Result's time series shows (memory of long runs).
   private readonly acc = new MetricsAccumulator({ intervalHistograms: ['latency'] });
+  private readonly capacity: CapacityWatcher | undefined;
   /**
    * CPU µs spent merging: snapshots into intervals, merged intervals out, live
    * thresholds (/metrics, benches). CPU, not wall time, so that a busy machine does not
@@ -143,6 +145,7 @@ class Coordinator {
     this.minWorkers = opts.minWorkers ?? opts.workers;
     this.intervalMs = opts.intervalMs ?? 1000;
     this.bursts = new BurstEvents((type, message, workerId, data) => this.event(type, message, workerId, data), this.now);
+    this.capacity = CapacityWatcher.of(opts.plan);
     if (!(opts.workers >= 1) || !(this.minWorkers >= 1) || this.minWorkers > opts.workers) {
       throw new LtError('LT_ERR_USAGE', `need 1 ≤ min-workers (${this.minWorkers}) ≤ workers (${opts.workers})`);
     }
@@ -371,6 +374,7 @@ class Coordinator {
       if (!merged) continue;
       const vus = this.participants.reduce((a, w) => a + (w.status === 'running' ? w.activeVus : 0), 0);
       this.checkThresholds(endMs);
+      this.checkCapacity(merged);
       this.mergeCpuUs += cpuUs(c0);
       this.opts.onProgress?.(merged, vus);
     }
@@ -386,11 +390,27 @@ class Coordinator {
     this.abort(`threshold crossed: ${names}`, false);
   }
 
+  /** Set once a capacity search has its answer (the run then ends as a finished one). */
+  private ended = false;
+
+  /** Feeds a merged interval to the capacity search; its last step ends the run. */
+  private checkCapacity(merged: Snapshot): void {
+    const step = this.capacity?.add(merged);
+    if (!step || this.aborted || this.ended) return;
+    this.ended = true;
+    this.stopWorkers(capacitySearchDone(step), 'info', 'run ended early on every worker');
+  }
+
   private abort(reason: string, bySignal: boolean, planError = false): void {
     if (this.aborted) return;
     this.aborted = { reason, bySignal, ...(planError ? { planError } : {}) };
+    this.stopWorkers(reason, 'abort', 'abort sent to every worker');
+  }
+
+  /** Tells every worker to stop (the protocol's abort command) and bounds the wait for their results. */
+  private stopWorkers(reason: string, type: 'abort' | 'info', what: string): void {
     this.opts.transport.broadcast({ v: 1, type: 'abort', reason });
-    this.event('abort', `abort sent to every worker: ${reason}`);
+    this.event(type, `${what}: ${reason}`);
     const graceMs = Math.max(0, ...this.opts.plan.scenarios.map((s) => s.gracefulStopMs));
     this.deadlineMs = Math.min(this.deadlineMs, this.now() + graceMs + 10_000);
     this.wake();

@@ -12,6 +12,8 @@
  * - `/stall?every=E&for=F` → a global stall: in the last F ms (default 500) of every
  *   E ms window (default 2000) since the server started, responses are held until the
  *   window ends; header `x-stall-wait-ms` says how long this one was held
+ * - `/capacity?rate=R&burst=B` → a token bucket of R/s (default 800, burst 10) that
+ *   queues beyond its rate (token-bucket.ts): the knee a capacity search finds
  * - `/latency?ladder=10x50,30x40,…` → known delays cycling per ladder (latency-ladder.ts);
  *   `/latency?ms=N` is a fixed N ms
  * - `/status/:code` (200..599); `/bytes?n=N` → N bytes streamed in 64 KiB chunks
@@ -28,6 +30,7 @@ import { LtError } from '../errors.js';
 import { LadderBook, MAX_LADDER_DELAY_MS } from './latency-ladder.js';
 import { guardRoute, numParam, readBody, requestCookies, sendJson, sendText } from './respond.js';
 import { Shop } from './shop.js';
+import { BucketBook, MAX_QUEUE_MS } from './token-bucket.js';
 
 /** A running demo target. */
 export interface DemoTarget {
@@ -61,6 +64,7 @@ export async function startDemoTarget(opts: DemoTargetOptions = {}): Promise<Dem
   const startedMs = Date.now();
   const shop = new Shop();
   const ladders = new LadderBook();
+  const buckets = new BucketBook();
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -97,6 +101,13 @@ export async function startDemoTarget(opts: DemoTargetOptions = {}): Promise<Dem
         const waitMs = phaseMs >= everyMs - forMs ? Math.ceil(everyMs - phaseMs) : 0;
         const reply = () => sendJson(res, 200, `{"waited_ms":${waitMs}}`, { 'x-stall-wait-ms': String(waitMs) });
         return waitMs > 0 ? later(waitMs, reply) : reply();
+      }
+      case '/capacity': {
+        // A known capacity (token-bucket.ts): immediate below `rate`, a growing queue above it.
+        const wait = buckets.get(numParam(q, 'rate', 800, 1, 1_000_000), Math.floor(numParam(q, 'burst', 10, 1, 1_000_000))).admit(performance.now());
+        if (wait === undefined) return sendJson(res, 503, { error: `queue full: more than ${MAX_QUEUE_MS} ms of waiting` });
+        const reply = () => sendJson(res, 200, `{"queued_ms":${Math.round(wait)}}`);
+        return wait >= 1 ? later(wait, reply) : reply();
       }
       case '/latency': {
         // `?ms=N` is the one-step ladder `N` (a fixed, known latency).

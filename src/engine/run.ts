@@ -113,6 +113,7 @@ class EngineRun {
       done: this.done,
       setShard: (shard) => this.setShard(shard),
       abort: (reason) => this.abort(reason, false),
+      end: (reason) => this.end(reason),
       activeVus: () => this.activeVus(),
     };
   }
@@ -120,13 +121,23 @@ class EngineRun {
   private bySignal = false;
   private planError = false;
 
+  /** Set when the run was ended early as complete (end()): it stops like an abort but is not one. */
+  private endedEarly = false;
+
+  /** Ends the run now as a finished one (a capacity search has its answer). */
+  private end(reason: string): void {
+    if (this.aborted) return;
+    this.endedEarly = true;
+    this.abort(reason, false);
+  }
+
   private abort(reason: string, bySignal: boolean, planError = false): void {
     if (this.aborted) return;
     this.aborted = true;
     this.bySignal = bySignal;
     this.planError = planError;
     this.abortReason = reason;
-    this.event('abort', reason);
+    this.event(this.endedEarly ? 'info' : 'abort', this.endedEarly ? `run ended early: ${reason}` : reason);
     for (const e of this.executors) e.stop();
     for (const w of this.abortWaiters.splice(0)) w();
   }
@@ -354,6 +365,7 @@ class EngineRun {
     }
     const endedAtMs = this.nowMs();
     this.event('stop', this.aborted ? `run stopped early: ${this.abortReason}` : 'run finished');
+    const aborted = this.aborted && !this.endedEarly;
     const metrics = this.recorder.final();
     this.recorder.destroy();
     return {
@@ -363,7 +375,7 @@ class EngineRun {
       metrics,
       intervals: this.intervals,
       events: this.events,
-      aborted: this.aborted ? { reason: this.abortReason ?? 'aborted', bySignal: this.bySignal, ...(this.planError ? { planError: true } : {}) } : undefined,
+      aborted: aborted ? { reason: this.abortReason ?? 'aborted', bySignal: this.bySignal, ...(this.planError ? { planError: true } : {}) } : undefined,
     };
   }
 }

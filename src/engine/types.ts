@@ -79,6 +79,8 @@ export interface RunHandle {
   setShard(shard: Shard): void;
   /** Stop early: in-flight iterations get `graceful_stop`, then are cut. Idempotent. */
   abort(reason: string): void;
+  /** Stop early as a finished run (graceful stop applies; the result is not marked aborted). Idempotent. */
+  end(reason: string): void;
   /** Currently active VUs. */
   activeVus(): number;
 }

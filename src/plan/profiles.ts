@@ -9,7 +9,7 @@ import * as S from './schema.js';
 import { limitMessage, type Limits } from './limits.js';
 import { check, fail, show, type Locator, type Path } from './locate.js';
 import { didYouMean, parseDurationMs } from './units.js';
-import type { Executor, Scenario, Stage } from './types.js';
+import type { CapacitySearch, Executor, Scenario, Stage } from './types.js';
 
 /** An iterations profile without max_duration or duration stops after this long (k6: 10m). */
 export const DEFAULT_MAX_DURATION_MS = 600_000;
@@ -32,6 +32,8 @@ export interface ResolvedProfile {
   executor: Executor;
   /** Active duration: the stages' sum, or max_duration for iterations. */
   durationMs: number;
+  /** A capacity profile: its steps, and its criteria as written (resolve.ts reads them once the steps are known). */
+  capacity?: Omit<CapacitySearch, 'criteria'> & { rawCriteria: unknown[] };
 }
 
 /**
@@ -71,7 +73,7 @@ function checkPeak(loc: Locator, e: Executor, raw: Record<string, unknown>, pp: 
   if (rate > limits.max_rate) {
     const unit = typeof raw.time_unit === 'string' ? parseDurationMs(raw.time_unit) : undefined;
     const scale = 1000 / (unit || 1000); // as resolveShape converts, so the comparison is exact
-    fail(loc, [...pp, ...keyOfPeak(raw, ['rate', 'start_rate'], rate, scale)], limitMessage('max_rate', limits, `this scenario's peak of ${Math.round(rate).toLocaleString('en-US')} arrivals/s`));
+    fail(loc, [...pp, ...keyOfPeak(raw, ['rate', 'start_rate', 'max_rate'], rate, scale)], limitMessage('max_rate', limits, `this scenario's peak of ${Math.round(rate).toLocaleString('en-US')} arrivals/s`));
   }
 }
 
@@ -229,5 +231,47 @@ function resolveShape(loc: Locator, raw: Record<string, unknown>, duration: stri
       if ((p.start_rate ?? 0) === 0 && stages.every((s) => s.target === 0)) fail(loc, [...pp, 'stages'], 'every target is 0: no iteration would ever start');
       return { executor: { type: 'rate', startRatePerSec: (p.start_rate ?? 0) * scale, stages, ...rateVus(p) }, durationMs };
     }
+    case 'capacity': {
+      const p = check(loc, S.PROFILES.capacity, raw, pp, hint);
+      const scale = 1000 / timeUnitMs(p.time_unit);
+      if (p.step_rate === undefined && p.step_factor === undefined) fail(loc, pp, 'needs step_rate (added to the rate each step, e.g. 100) or step_factor (multiplied each step, e.g. 1.25)');
+      if (p.step_rate !== undefined && p.step_factor !== undefined) fail(loc, [...pp, 'step_factor'], 'give either step_rate (added each step) or step_factor (multiplied each step), not both');
+      if (p.max_rate < p.start_rate) fail(loc, [...pp, 'max_rate'], `must not be below start_rate (got ${p.max_rate} < ${p.start_rate})`);
+      const sd = ms(p.step_duration);
+      // Each step is judged on the whole snapshot intervals (1 s) inside it.
+      if (sd < 1000) fail(loc, [...pp, 'step_duration'], `must be at least 1s: each step is judged on the whole 1 s intervals inside it (got ${show(p.step_duration)})`);
+      const step: CapacitySearch['step'] = p.step_rate !== undefined ? { kind: 'rate', value: p.step_rate } : { kind: 'factor', value: p.step_factor! };
+      const rates = capacityRates(p.start_rate, step, p.max_rate, Math.floor(limits.max_stages / 2) + 1);
+      // Two stages per step (a jump, then a hold), as the step profile makes.
+      if (2 * rates.length - 1 > limits.max_stages) fail(loc, [...pp, step.kind === 'rate' ? 'step_rate' : 'step_factor'], limitMessage('max_stages', limits, `steps from ${p.start_rate} to ${p.max_rate} make more than ${(limits.max_stages / 2).toLocaleString('en-US')} steps, which`));
+      const ratesPerSec = rates.map((r) => r * scale);
+      const stages: Stage[] = ratesPerSec.flatMap((r, i) => (i === 0 ? [{ durationMs: sd, target: r }] : [{ durationMs: 0, target: r }, { durationMs: sd, target: r }]));
+      const durationMs = sd * rates.length;
+      if (dur !== undefined && dur !== durationMs) fail(loc, [...path, 'duration'], `is ${duration} but the ${rates.length} steps of ${p.step_duration} add up to ${durationMs / 1000}s; remove duration (a capacity search's length follows from its steps)`);
+      const peak = ratesPerSec[ratesPerSec.length - 1];
+      // Without a VU count: one VU per arrival/s at the peak, enough while responses take up
+      // to 1 s (Little's law); more would only hide a target that is already failing.
+      const vus = p.pre_allocated_vus !== undefined || p.max_vus !== undefined ? rateVus(p) : { preAllocatedVus: DEFAULT_RATE_VUS, maxVus: Math.min(limits.max_vus, Math.max(DEFAULT_RATE_VUS, Math.ceil(peak))) };
+      return {
+        executor: { type: 'rate', startRatePerSec: ratesPerSec[0], stages, ...vus },
+        durationMs,
+        capacity: { ratesPerSec, stepDurationMs: sd, step: step.kind === 'rate' ? { kind: 'rate', value: step.value * scale } : step, rawCriteria: p.criteria },
+      };
+    }
   }
+}
+
+/**
+ * The rates of a capacity search: from `start`, adding or multiplying by `step`, while
+ * at most `max` (a float's rounding never drops the last step); stops past `cap` rates.
+ */
+export function capacityRates(start: number, step: CapacitySearch['step'], max: number, cap: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; out.length <= cap; i++) {
+    // From the start each time (not the previous rate), so rounding never accumulates.
+    const r = step.kind === 'rate' ? start + i * step.value : start * step.value ** i;
+    if (r > max * (1 + 1e-9)) break;
+    out.push(r);
+  }
+  return out;
 }

@@ -17,7 +17,7 @@ import { readPlanFile, type PlanFiles } from './plan-files.js';
 import type { DataSource, Plan, Scenario, Threshold } from './types.js';
 import { stepsWithTags, tagDimensions, taggedSteps, tagText, type TaggedStep } from './tag-index.js';
 import type * as z from 'zod';
-import { parseThresholdObject, parseThresholdString, thresholdSchemaFor, ThresholdSyntaxError, type RawThresholdObject } from '../thresholds/parse.js';
+import { expressionOf, parseThresholdObject, parseThresholdString, thresholdSchemaFor, ThresholdSyntaxError, type RawThresholdObject } from '../thresholds/parse.js';
 
 /** Defaults of keys a plan may leave out. */
 export const PLAN_DEFAULTS = {
@@ -109,6 +109,19 @@ function readThreshold(loc: Locator, raw: unknown, path: Path, scopes: Map<strin
     fail(loc, isString ? path : 'threshold' in (raw as object) ? [...path, 'threshold'] : [...path, 'tag'], `no step${t.scenario !== undefined ? ` in scenario '${t.scenario}'` : ''}${t.step !== undefined ? ` named '${t.step}'` : ''} carries the tags {${tagText(t.tag)}}; ${known.length ? `tags in this plan: ${known.join(', ')}` : 'no step in this plan has tags'}`);
   }
   return t;
+}
+
+/**
+ * A capacity criterion: a threshold in the plan's syntax, judged on each step of the
+ * search's own scenario (a scope may name one of its steps, not another scenario).
+ */
+function readCriterion(loc: Locator, raw: unknown, path: Path, scenario: string, scopes: Map<string, StepScope>, tagged: readonly TaggedStep[]): Threshold {
+  const t = readThreshold(loc, raw, path, scopes, tagged);
+  const at = raw !== null && typeof raw === 'object' ? [...path, 'abort_on_fail' in raw ? 'abort_on_fail' : 'scenario' in raw ? 'scenario' : 'threshold'] : path;
+  if (t.abortOnFail) fail(loc, at, 'abort_on_fail does not apply to a capacity criterion: the first step that fails one ends the search');
+  if (t.scenario !== undefined && t.scenario !== scenario) fail(loc, at, `a capacity criterion judges the steps of its own scenario ('${scenario}'), not '${t.scenario}'; write it without the scenario, e.g. "${expressionOf({ ...t, scenario: undefined })}"`);
+  if (t.step !== undefined && !scopes.get(scenario)!.requests.has(t.step)) fail(loc, at, `no step named '${t.step}' in scenario '${scenario}'; steps: ${[...scopes.get(scenario)!.requests].join(', ')}`);
+  return { ...t, scenario };
 }
 
 /** Common misplacements inside a scenario: profile fields and step fields. */
@@ -220,10 +233,16 @@ function resolveWithin(loc: Locator, raw: object, file: string, opts: ResolveOpt
   const setupVars = extractedNames(r.setup);
   const setup = reader.withNames({ vars: setupVars }).steps(r.setup ?? [], ['setup'], newStepScope());
   const scopes = new Map<string, StepScope>();
+  const searches: { name: string; capacity: NonNullable<ReturnType<typeof resolveProfile>['capacity']> }[] = [];
   const scenarios: Scenario[] = Object.entries(r.scenarios).map(([name, rawScenario]) => {
     const path: Path = ['scenarios', name];
     const sc = check(loc, S.scenario, rawScenario, path, scenarioKeyHint);
-    const { executor, durationMs } = resolveProfile(loc, sc.profile, sc.duration, path, limits);
+    const { executor, durationMs, capacity } = resolveProfile(loc, sc.profile, sc.duration, path, limits);
+    if (capacity) {
+      if (searches.length) fail(loc, [...path, 'profile', 'type'], `only one scenario of a plan may be a capacity search ('${searches[0].name}' is one): the search stops the whole run`);
+      if (sc.weight !== undefined) fail(loc, [...path, 'weight'], 'does not apply to a capacity search: its rate is its own, not shared with other scenarios');
+      searches.push({ name, capacity });
+    }
     const scope = newStepScope();
     const source = sc.data !== undefined ? data[sc.data] : undefined;
     reader.withNames({ vars: extractedNames(sc.steps, new Set(setupVars)), dataColumns: source ? dataColumns(source) : undefined });
@@ -257,6 +276,11 @@ function resolveWithin(loc: Locator, raw: object, file: string, opts: ResolveOpt
   const maxBodyBytes = r.http?.max_body !== undefined ? parseSizeBytes(r.http.max_body)! : PLAN_DEFAULTS.maxBodyBytes;
   if (maxBodyBytes <= 0) fail(loc, ['http', 'max_body'], `must be more than 0 bytes (got ${show(r.http?.max_body)})`);
   const tagged = taggedSteps({ scenarios });
+  for (const { name, capacity } of searches) {
+    const { rawCriteria, ...search } = capacity;
+    const criteria = rawCriteria.map((raw, i) => readCriterion(loc, raw, ['scenarios', name, 'profile', 'criteria', i], name, scopes, tagged));
+    scenarios.find((s) => s.name === name)!.capacity = { ...search, criteria };
+  }
   const plan: Omit<Plan, 'hash'> = {
     name: r.name ?? basename(file, extname(file)),
     file,

@@ -134,6 +134,18 @@ export const PROFILES = {
     pre_allocated_vus: vus.optional(),
     max_vus: vus.optional(),
   }),
+  capacity: z.strictObject({
+    type: z.literal('capacity'),
+    start_rate: rate,
+    step_rate: rate.optional(),
+    step_factor: z.number({ error: 'must be a number > 1 (1.25 raises the rate by 25 % per step)' }).gt(1, 'must be a number > 1 (1.25 raises the rate by 25 % per step)').max(1000, 'must be at most 1000').optional(),
+    step_duration: duration,
+    max_rate: rate,
+    time_unit: duration.optional(),
+    criteria: z.array(z.unknown(), { error: 'must be a list of thresholds, e.g. ["p95 < 300", "error_rate < 0.01"]' }).min(1, 'must list at least one criterion, e.g. "p95 < 300"'),
+    pre_allocated_vus: vus.optional(),
+    max_vus: vus.optional(),
+  }),
 } as const;
 
 export type ProfileType = keyof typeof PROFILES;

@@ -167,7 +167,25 @@ export interface Scenario {
   /** Tags every step of the scenario carries (a step's own tag of the same name wins); absent when none. */
   tags?: Record<string, string>;
   executor: Executor;
+  /** Set for a `capacity` profile: the steps of the search (the executor is their rate stages). */
+  capacity?: CapacitySearch;
   steps: StepNode[];
+}
+
+/**
+ * A capacity search (profile `type: capacity`): constant-rate steps of `stepDurationMs`
+ * each, from scenario time 0, one per entry of `ratesPerSec`. Each step is judged at
+ * its end on its own intervals against `criteria` (scoped to this scenario); the run
+ * stops at the first step that fails or saturates the generator (src/report/capacity.ts).
+ */
+export interface CapacitySearch {
+  /** Arrivals per second of each step, rising (time_unit applied). */
+  ratesPerSec: number[];
+  stepDurationMs: number;
+  /** `step_rate` (added per step) or `step_factor` (multiplied), as the plan gave it. */
+  step: { kind: 'rate'; value: number } | { kind: 'factor'; value: number };
+  /** What every step must meet; each has `scenario` set to this scenario. */
+  criteria: Threshold[];
 }
 
 /** HTTP client settings. */

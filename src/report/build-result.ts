@@ -20,6 +20,7 @@ import { tagDimensions, taggedSteps, type TaggedStep } from '../plan/tag-index.j
 import { RESULT_SCHEMA_VERSION } from './result-version.js';
 import { generatorPoint, summarizeGenerator } from './generator-summary.js';
 import { deliveredLoad, loadSummary, type LostShare } from './planned-load.js';
+import { capacityResult } from './capacity.js';
 
 /** Everything a Result is made of. */
 export interface BuildResultInput {
@@ -154,6 +155,8 @@ export function buildResult(input: BuildResultInput): Result {
     };
   }
   const lag = metrics.total.hist.lag;
+  const abortedAtMs = input.aborted ? Math.min(...input.events.filter((e) => e.type === 'abort').map((e) => e.atMs), endedAtMs) : undefined;
+  const capacity = capacityResult(plan, intervals, startAtMs, endedAtMs, abortedAtMs);
   return {
     schema: 'loadtest-result',
     version: RESULT_SCHEMA_VERSION,
@@ -187,5 +190,6 @@ export function buildResult(input: BuildResultInput): Result {
     ...(lag ? { generator_lag_ms: latencyStatsOf(lag) } : {}),
     ...(generator ? { generator } : {}),
     ...(load ? { load } : {}),
+    ...(capacity ? { capacity } : {}),
   };
 }

@@ -36,13 +36,14 @@ import type { Result, TimePoint } from './result-schema.js';
 import { bootstrapRateDifference, bootstrapRatio, median, trimmedGeoMean } from './compare-stats.js';
 import { comparedScopes, type ScopeData } from './compare-scopes.js';
 import { LAG_RATIO, latencyGuard, MIN_INTERVALS, tooFewReason } from './compare-guards.js';
+import { compareCapacity } from './compare-capacity.js';
 
 export { MIN_INTERVALS };
 
 /** A row's verdict: worse, better, no clear change, or not compared (see the row's note for why). */
 export type Verdict = 'regressed' | 'improved' | '~' | 'not compared';
 /** The metrics compared in every scope. */
-export type CompareMetric = 'p50' | 'p95' | 'p99' | 'rps' | 'error_rate';
+export type CompareMetric = 'p50' | 'p95' | 'p99' | 'rps' | 'error_rate' | 'sustainable_rate';
 
 /** One metric in one scope. */
 export interface CompareRow {
@@ -105,7 +106,7 @@ export interface CompareOptions {
   baseLabel?: string;
 }
 
-const METRICS: CompareMetric[] = ['p50', 'p95', 'p99', 'rps', 'error_rate'];
+const METRICS: Exclude<CompareMetric, 'sustainable_rate'>[] = ['p50', 'p95', 'p99', 'rps', 'error_rate'];
 /** A p99 of an interval with fewer requests rests on a single request or none. */
 const P99_MIN_REQUESTS = 100;
 
@@ -130,7 +131,7 @@ function saturatedTimes(r: Result): ReadonlySet<number> {
   return new Set(r.timeseries.filter((p) => p.generator?.saturated).map((p) => p.t));
 }
 
-function pointOf(s: ScopeData, metric: CompareMetric): number {
+function pointOf(s: ScopeData, metric: Exclude<CompareMetric, 'sustainable_rate'>): number {
   if (metric === 'rps') return s.rps;
   if (metric === 'error_rate') return s.error_rate;
   return s.latency_ms[metric];
@@ -159,7 +160,7 @@ function noteOutside(row: CompareRow): void {
   }
 }
 
-function compareMetric(scope: string, metric: CompareMetric, base: Scope, head: Scope, o: Settings, seed: string, guard: Guard): CompareRow {
+function compareMetric(scope: string, metric: Exclude<CompareMetric, 'sustainable_rate'>, base: Scope, head: Scope, o: Settings, seed: string, guard: Guard): CompareRow {
   const b = pointOf(base, metric);
   const h = pointOf(head, metric);
   const baseIv = usable(base.timeseries, base.saturated);
@@ -254,7 +255,13 @@ export function compareResults(base: Result, head: Result, opts: CompareOptions 
   const bSat = saturatedTimes(base);
   const hSat = saturatedTimes(head);
   const guard = latencyGuard(base, head);
+  const capacity = compareCapacity(base, head, o);
+  // A search's intervals run at rising rates and it ends where its answer is: its
+  // series (and so the whole run's) are not samples of one load, only its answer compares.
+  if (capacity) rows.push(capacity);
+  const searched = capacity ? head.capacity?.scenario : undefined;
   for (const sc of comparedScopes(base, head)) {
+    if (searched !== undefined && (sc.scope === 'overall' || sc.scope === searched || sc.scope.startsWith(`${searched} / `))) continue;
     for (const m of METRICS) {
       const row = compareMetric(sc.scope, m, { ...sc.base, saturated: bSat }, { ...sc.head, saturated: hSat }, o, `${o.seed}:${sc.scope}:${m}`, guard);
       if (sc.same.length) row.same = sc.same;
@@ -276,7 +283,8 @@ export function compareResults(base: Result, head: Result, opts: CompareOptions 
       `for the error rate at least ${pct(o.minAbsoluteErrorRate)} points; otherwise ~ (no clear change). ` +
       `Δ is the estimate the verdict uses (the ratio of those trimmed geometric means, or the difference of pooled error rates); Base and Head are whole-run figures, and a row notes when their change lies outside the interval. ` +
       `Not compared: fewer than ${MIN_INTERVALS} usable intervals on a side, and latency when either run's load generator was saturated or its lag p99 was ${LAG_RATIO}× the other's. ` +
-      `A scope with the same figures as its parent (a scenario's only step, a plan's only scenario) is shown once. Scopes present on one side only are not compared.`,
+      `A scope with the same figures as its parent (a scenario's only step, a plan's only scenario) is shown once. Scopes present on one side only are not compared.` +
+      (capacity ? ` A capacity search's sustainable rate is flagged only when it moved by more than one step of the search (and more than ${pct(o.minRelative)}); a search that ended on the load generator or at max_rate bounds the target's capacity from below only, so it is never read as a drop.` : ''),
     ...(opts.baseLabel ? { baseLabel: opts.baseLabel } : {}),
   };
 }

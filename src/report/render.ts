@@ -125,8 +125,22 @@ export function chartData(result: Result, trend?: Trend) {
     errorClasses: classes,
     buckets: distribution(result.summary.histogram).buckets,
     events: result.events.filter((e) => e.type !== 'start' && e.type !== 'stop').map((e) => ({ t: e.t, type: e.type, message: e.message })),
+    ...(result.capacity?.steps.length ? { capacity: capacityChart(result.capacity) } : {}),
     ...(trend?.runs.length ? { trend: { runs: trend.head ? [...trend.runs, { ...trend.head, label: `this run (${trend.head.label})` }] : trend.runs } } : {}),
     fields: { requests: vm.summary.requests, rps: vm.summary.rps, error_rate: vm.summary.errorRate, p50: vm.summary.p50, p95: vm.summary.p95, p99: vm.summary.p99, duration: vm.durationS, verdict: vm.verdict },
+  };
+}
+
+/** The latency-vs-rate chart's data: one point per judged step. */
+function capacityChart(c: NonNullable<Result['capacity']>) {
+  return {
+    rates: c.steps.map((s) => s.rate),
+    p50: c.steps.map((s) => s.latency_ms.p50),
+    p95: c.steps.map((s) => s.latency_ms.p95),
+    p99: c.steps.map((s) => s.latency_ms.p99),
+    achieved: c.steps.map((s) => s.achieved_rate),
+    held: c.steps.map((s) => s.held),
+    sustainable: c.sustainable_rate,
   };
 }
 

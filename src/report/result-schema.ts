@@ -160,6 +160,52 @@ export const LoadResult = z.object({
   lost: z.array(z.object({ worker: z.string(), lost_at_s: num, last_data_at_s: num, share: num, redistributed: z.boolean(), missing_estimate: num })),
 });
 
+/** One step of a capacity search: its rate and the figures of its whole intervals (scenario totals). */
+export const CapacityStep = z.object({
+  /** Planned arrivals per second. */
+  rate: num,
+  /** Start of the step, s since the run's start instant. */
+  t: num,
+  /** Seconds of whole intervals the figures cover. */
+  duration_s: num,
+  requests: num,
+  errors: num,
+  error_rate: num,
+  /** Completed iterations per second (what the rate asked for, as delivered). */
+  achieved_rate: num,
+  rps: num,
+  dropped_iterations: num,
+  latency_ms: z.object({ p50: num, p95: num, p99: num, max: num }),
+  /** The generator was saturated in an interval of this step, or it met every criterion but dropped more than 1 % of its arrivals (max_vus). */
+  generator_saturated: z.boolean(),
+  /** Worst generator figures of the step's intervals (ms). */
+  generator: z.object({ lag_p99_ms: num, event_loop_p99_ms: num }).optional(),
+  /** Criteria this step failed, with their values (null: no data). */
+  failed: z.array(z.object({ expression: z.string(), actual: num.nullable() })),
+  /** Met every criterion with the generator keeping up. */
+  held: z.boolean(),
+});
+
+/** The answer of a capacity search (profile `type: capacity`; src/report/capacity.ts). */
+export const CapacityResult = z.object({
+  scenario: z.string(),
+  /** Why the search ended: a step failed a criterion; the generator, not the target, was the limit; every step up to max_rate held; or the run ended first. */
+  stop_reason: z.enum(['criterion_failed', 'generator_saturated', 'max_reached', 'aborted']),
+  /** The rate of the highest step that held (arrivals/s); null when none did. */
+  sustainable_rate: num.nullable(),
+  /** That step's figures. */
+  sustainable: CapacityStep.nullable(),
+  /** The step that ended the search (null when max_reached or aborted). */
+  failing: CapacityStep.nullable(),
+  /** The search's resolution: added (`rate`, arrivals/s) or multiplied (`factor`) per step. */
+  step: z.object({ kind: z.enum(['rate', 'factor']), value: num }),
+  criteria: z.array(z.string()),
+  /** Every judged step, in order. */
+  steps: z.array(CapacityStep),
+  /** The answer in one sentence. */
+  message: z.string(),
+});
+
 export const Result = z.object({
   schema: z.literal('loadtest-result'),
   version: z.literal(RESULT_SCHEMA_VERSION),
@@ -194,6 +240,8 @@ export const Result = z.object({
   generator: GeneratorSummary.optional(),
   /** Distributed runs: what was planned and what was delivered. */
   load: LoadResult.optional(),
+  /** A capacity search's answer (plans with a `type: capacity` profile). */
+  capacity: CapacityResult.optional(),
 });
 
 export type LatencyStats = z.infer<typeof LatencyStats>;
@@ -208,3 +256,5 @@ export type EventResult = z.infer<typeof EventResult>;
 export type Result = z.infer<typeof Result>;
 export type GeneratorSummary = z.infer<typeof GeneratorSummary>;
 export type LoadResult = z.infer<typeof LoadResult>;
+export type CapacityStep = z.infer<typeof CapacityStep>;
+export type CapacityResult = z.infer<typeof CapacityResult>;

@@ -7,6 +7,7 @@ import { saturationMessage } from './generator-summary.js';
 import { partialMessage } from './planned-load.js';
 import type { Result, Stats } from './result-schema.js';
 import type { Comparison } from './compare.js';
+import { capacityView, type CapacityView } from './capacity-view.js';
 
 const f = (v: number, digits = 2) => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(digits)) : '–');
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
@@ -76,6 +77,8 @@ export interface ViewModel {
   /** Set when a lost worker left part of the plan undelivered (also with `on_worker_loss: continue`). */
   partial?: string;
   comparison?: Comparison;
+  /** A capacity search's answer and its steps. */
+  capacity?: CapacityView;
   runUrl?: string;
   sha?: string;
 }
@@ -148,6 +151,7 @@ export function viewModel(result: Result, opts: ViewOptions = {}): ViewModel {
     ...(partialMessage(result.load) ? { partial: partialMessage(result.load) } : {}),
     lag: result.generator_lag_ms ? `p50 ${f(result.generator_lag_ms.p50)} ms, p99 ${f(result.generator_lag_ms.p99)} ms, max ${f(result.generator_lag_ms.max)} ms` : undefined,
     comparison: opts.comparison,
+    ...(result.capacity ? { capacity: capacityView(result.capacity) } : {}),
     // Only http(s) links: a result file is input, and javascript: URLs run on click.
     runUrl: /^https?:\/\//i.test(result.run.git?.run_url ?? '') ? result.run.git!.run_url : undefined,
     sha: result.run.git?.sha?.slice(0, 7),

@@ -87,6 +87,32 @@ test('mode run: outputs, summary, masked secrets and the result artifact', async
   assert.equal(r.outputs['report-artifact-id'], String(art?.id));
 });
 
+test('mode run with a capacity search: the capacity output and the summary line (issue 14)', async () => {
+  // A bucket of 30/s with no burst: 20/s holds, 40/s queues ~10 requests a second.
+  writeFileSync(
+    join(workspace, 'capacity.yaml'),
+    `name: capacity-check
+target: ${target.url}
+# Limits far above what a loaded machine shows: this checks the plumbing, not the machine.
+generator: { max_lag_p99: 5s, max_event_loop_p99: 5s }
+scenarios:
+  search:
+    profile: { type: capacity, start_rate: 20, step_rate: 20, step_duration: 1s, max_rate: 60, criteria: ["p95 < 100"] }
+    steps:
+      - { name: bucket, url: "/capacity?rate=30&burst=1" }
+`,
+  );
+  const r = await job({ plan: 'capacity.yaml' });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const capacity = JSON.parse(r.outputs.capacity);
+  assert.equal(capacity.stop_reason, 'criterion_failed', capacity.message);
+  assert.equal(capacity.sustainable_rate, 20);
+  assert.equal(capacity.failing.rate, 40);
+  assert.equal(capacity.failing.failed[0].expression, 'p95 < 100');
+  assert.match(r.summary, /\*\*Capacity:\*\* 20\/s sustainable/);
+  assert.equal(JSON.parse(r.outputs.summary).status, 'passed');
+});
+
 test('a failing threshold fails the step with a message naming it', async () => {
   writeFileSync(join(workspace, 'strict.yaml'), PLAN(target.url).replace('"error_rate < 0.01"', '"rps > 1000000"'));
   const r = await job({ plan: 'strict.yaml' });

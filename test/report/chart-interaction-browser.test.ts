@@ -123,3 +123,28 @@ test('the trend chart draws the base-branch runs and this run, with the table be
     await page.close();
   }
 });
+
+test('the capacity chart draws latency by offered rate, marks the failing step, and escapes every name', async () => {
+  const r = makeResult({ seed: 'capacity' });
+  const step = (rate: number, p95: number, held: boolean) => ({
+    rate, t: 0, duration_s: 2, requests: rate * 2, errors: 0, error_rate: 0, achieved_rate: rate, rps: rate, dropped_iterations: 0,
+    latency_ms: { p50: p95 / 2, p95, p99: p95 * 1.2, max: p95 * 1.5 }, generator_saturated: false,
+    failed: held ? [] : [{ expression: 'p95 < 50 {x=<img src=x onerror=alert(1)>}', actual: p95 }], held,
+  });
+  const steps = [step(650, 4, true), step(700, 5, true), step(750, 6, true), step(800, 96, false)];
+  r.capacity = { scenario: '<script>alert(1)</script>', stop_reason: 'criterion_failed', sustainable_rate: 750, sustainable: steps[2], failing: steps[3], step: { kind: 'rate', value: 50 }, criteria: ['p95 < 50 {x=<img src=x onerror=alert(1)>}'], steps, message: 'ok <b>bold</b>' };
+  const { page, errors } = await openHtml(browser, renderHtml(r));
+  try {
+    const c = (await charts(page)).capacity;
+    assert.equal(c.n, 4, 'one point per step');
+    assert.deepEqual(c.shown, [true, true, true, true, true], 'rate axis, p50, p95, p99, achieved/s');
+    const box = await plotBox(page, 'capacity');
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    assert.match((await page.textContent('[data-legend="capacity"]')) ?? '', /800\/s ✗/);
+    assert.match((await page.textContent('#capacity')) ?? '', /750\/s sustainable/);
+    assert.equal(await page.$$eval('#capacity img, #capacity b, #capacity script', (els) => els.length), 0, 'names and messages are text, never markup');
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});

@@ -59,6 +59,7 @@ export function describePlan(plan: Plan): string {
       s.data ? `data ${s.data}` : '',
     ].filter(Boolean);
     lines.push(`  scenario '${s.name}': ${describeExecutor(s.executor)} for ${secs(s.durationMs)}${extras.length ? ` (${extras.join(', ')})` : ''}; ${countSteps(s.steps)} step(s): ${stepList(s.steps)}`);
+    if (s.capacity) lines.push(`    capacity search: ${s.capacity.ratesPerSec.length} steps of ${secs(s.capacity.stepDurationMs)}; stops at the first step that misses one of [${s.capacity.criteria.map((t) => t.expression).join('; ')}] or saturates the generator`);
   }
   if (plan.setup.length || plan.teardown.length) lines.push(`  setup: ${countSteps(plan.setup)} step(s), teardown: ${countSteps(plan.teardown)} step(s)`);
   const data = Object.values(plan.data);
