@@ -40,6 +40,8 @@ export interface ArtifactTimingInput {
   latencyMs?: number;
   /** Fixed loss timeout (tests; otherwise derived). */
   lostAfterMs?: number;
+  /** Snapshot interval (default 1000): a worker has news once per interval, so no period is shorter. */
+  intervalMs?: number;
 }
 
 /** The derived periods; see the module comment. */
@@ -52,7 +54,7 @@ export interface ArtifactPeriods {
 
 /** Upload period and loss timeout for a run of `runDurationMs`. */
 export function artifactPeriods(input: ArtifactTimingInput): ArtifactPeriods {
-  const periodMs = input.periodMs ?? Math.max(MIN_PERIOD_MS, Math.ceil(input.runDurationMs / UPLOAD_BUDGET / 100) * 100);
+  const periodMs = Math.max(input.intervalMs ?? 1000, input.periodMs ?? Math.max(MIN_PERIOD_MS, Math.ceil(input.runDurationMs / UPLOAD_BUDGET / 100) * 100));
   const pollMs = input.pollMs ?? DEFAULT_POLL_MS;
   const latencyMs = input.latencyMs ?? DEFAULT_LATENCY_MS;
   return { periodMs, pollMs, latencyMs, lostAfterMs: input.lostAfterMs ?? MISSED_PERIODS * periodMs + pollMs + latencyMs };

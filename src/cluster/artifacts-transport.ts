@@ -139,8 +139,15 @@ export function createArtifactsCoordinator(opts: ArtifactsTransportOptions): Coo
   };
   const queue = (workerId: string, cmd: Command) => {
     (pending[workerId] ??= []).push(cmd);
-    // Coalesce what is queued within half a second into one artifact.
-    flushTimer ??= setTimeout(() => void flush(), 500);
+    // Coalesce what is queued within half a second into one artifact (registration answers
+    // arrive over several downloads). A reshard or abort goes to every worker in one
+    // synchronous loop: it leaves at once, since every second of a lost share counts.
+    const urgent = cmd.type === 'reshard' || cmd.type === 'abort';
+    if (urgent && flushTimer) {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+    }
+    flushTimer ??= setTimeout(() => void flush(), urgent ? 0 : 500);
   };
 
   const heartbeatMs = opts.flushMs ?? ARTIFACT_CAPS.heartbeatMs;

@@ -69,7 +69,8 @@ test('upload period and loss timeout follow the run length and keep a worker wit
     assert.ok(runMs / p.periodMs <= UPLOAD_BUDGET, `${minutes} min: ${Math.ceil(runMs / p.periodMs)} uploads ≤ ${UPLOAD_BUDGET}`);
     assert.ok(UPLOAD_BUDGET + 20 < 500, 'room for registration, clock, started and the result');
   }
-  assert.deepEqual(artifactPeriods({ runDurationMs: 1, periodMs: 500, pollMs: 100, latencyMs: 200 }).lostAfterMs, 1800);
+  assert.equal(artifactPeriods({ runDurationMs: 1, periodMs: 1500, pollMs: 100, latencyMs: 200 }).lostAfterMs, 4800);
+  assert.equal(artifactPeriods({ runDurationMs: 1, periodMs: 500 }).periodMs, 1000, 'never shorter than the snapshot interval');
   assert.equal(artifactPeriods({ runDurationMs: 1, lostAfterMs: 8000 }).lostAfterMs, 8000, 'an explicit loss timeout wins');
 });
 
