@@ -23,7 +23,7 @@ export const SERIAL = [
   'test/cluster/in-process.test.ts', // clock offset within 5 ms, start skew within 50 ms
   'test/cluster/http-relay.test.ts', // iterations ≈ rate × time, heartbeat periods
   'test/action/distributed.test.ts', // four Action processes: start-skew spread, iterations ≈ rate × time
-  'test/action/worker-loss.test.ts', // a worker SIGKILLed at a given second: delivered vs planned load
+  'test/action/worker-loss*.test.ts', // a worker SIGKILLed at a given second: delivered vs planned load, loss detected in time
   'test/engine/open-model*.test.ts', // arrival rate within ±2 %, known latencies within 1 ms
   'test/engine/*saturation*.test.ts', // the generator at its limit: lag and drops are the result
 ];
@@ -58,7 +58,7 @@ export const LONG_FIRST = [
 export const MULTI_PROCESS = [
   'test/cluster/acceptance-*.test.ts',
   'test/action/distributed.test.ts',
-  'test/action/worker-loss.test.ts',
+  'test/action/worker-loss*.test.ts',
   'test/action/run-mode.test.ts',
   'test/cli/coordinator-dashboard.test.ts',
   'test/build/cli-bundle.test.ts',

@@ -35,6 +35,14 @@ function workflowFile(): string | undefined {
   return m ? m[1].split('/').pop() : undefined;
 }
 
+/**
+ * The branch `baseline: auto` compares against: the pull request's base, or undefined
+ * on any other event (a push has no base branch, so nothing is looked up).
+ */
+export function baseRef(): string | undefined {
+  return github.context.payload.pull_request?.base?.ref as string | undefined;
+}
+
 /** Options of findBaseline. */
 export interface BaselineOptions {
   token: string;
@@ -51,7 +59,7 @@ export interface BaselineOptions {
 export async function findBaseline(spec: string | undefined, opts: BaselineOptions): Promise<Baseline | undefined> {
   if (!spec) return undefined;
   if (spec !== 'auto') return { result: readResultFile(spec), source: spec };
-  const base = opts.baseRef ?? (github.context.payload.pull_request?.base?.ref as string | undefined);
+  const base = opts.baseRef ?? baseRef();
   if (!base) return undefined;
   const octokit = github.getOctokit(opts.token);
   const { owner, repo } = github.context.repo;

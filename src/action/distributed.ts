@@ -15,6 +15,8 @@ import { runWorker as work } from '../cluster/worker.js';
 import { createHttpRelayServer } from '../cluster/http-relay-server.js';
 import { createHttpRelayClient } from '../cluster/http-relay-client.js';
 import { createArtifactsCoordinator, createArtifactsWorker, safeName } from '../cluster/artifacts-transport.js';
+import { artifactPeriods } from '../cluster/artifact-timing.js';
+import type { Plan } from '../plan/types.js';
 import { MetricsAccumulator, mergeRunMetrics } from '../metrics/merge.js';
 import type { EngineResult, RunEvent } from '../engine/types.js';
 import { buildResult } from '../report/build-result.js';
@@ -26,16 +28,21 @@ import { gitInfo, inputTrust, loadInputPlan, maskSecrets, whileCancellable, work
 export type WorkerFinal = Pick<EngineResult, 'startAtMs' | 'startedAtMs' | 'endedAtMs' | 'metrics' | 'intervals' | 'events'> & { workerId: string };
 
 /**
- * Artifacts-mode timing. The start delay covers assignment travelling at polling
- * speed. The LOADTEST_ARTIFACT_* variables tune it for slow or fast artifact services
- * (the offline tests use a local fake and shorter periods).
+ * Artifacts-mode timing (artifact-timing.ts derives the upload period and the loss
+ * timeout from the run's length). The start delay covers the assignment travelling at
+ * polling speed. The LOADTEST_ARTIFACT_* variables tune it for slow or fast artifact
+ * services (the offline tests use a local fake and shorter periods):
+ * `_POLL_MS`, `_FLUSH_MS` (upload period), `_LATENCY_MS`, `_LOSS_TIMEOUT_MS` (overrides
+ * the derived one), `_START_DELAY_MS`.
  */
-function artifactTiming(env: NodeJS.ProcessEnv = process.env) {
-  const n = (name: string, dflt: number) => {
+function artifactTiming(plan?: Plan, env: NodeJS.ProcessEnv = process.env) {
+  const n = (name: string) => {
     const v = Number(env[name]);
-    return Number.isFinite(v) && v > 0 ? v : dflt;
+    return Number.isFinite(v) && v > 0 ? v : undefined;
   };
-  return { pollMs: n('LOADTEST_ARTIFACT_POLL_MS', 2000), flushMs: n('LOADTEST_ARTIFACT_FLUSH_MS', 10_000), startDelayMs: n('LOADTEST_ARTIFACT_START_DELAY_MS', 15_000), lostAfterMs: n('LOADTEST_ARTIFACT_LOSS_TIMEOUT_MS', 30_000) };
+  const runDurationMs = plan ? Math.max(0, ...plan.scenarios.map((s) => s.startTimeMs + s.durationMs + s.gracefulStopMs)) : 0;
+  const periods = artifactPeriods({ runDurationMs, periodMs: n('LOADTEST_ARTIFACT_FLUSH_MS'), pollMs: n('LOADTEST_ARTIFACT_POLL_MS'), latencyMs: n('LOADTEST_ARTIFACT_LATENCY_MS'), lostAfterMs: n('LOADTEST_ARTIFACT_LOSS_TIMEOUT_MS') });
+  return { ...periods, startDelayMs: n('LOADTEST_ARTIFACT_START_DELAY_MS') ?? 15_000 };
 }
 
 function mailbox(): ArtifactMailbox {
@@ -77,7 +84,11 @@ export async function runCoordinator(opts: OptionValues): Promise<Result> {
     if (!opts.token) throw new UsageError("input 'token' is required with relay: http (a secret both jobs share)");
     const listen = opts.relayUrl ? new URL(opts.relayUrl as string) : undefined;
     transport = createHttpRelayServer({ token: opts.token as string, host: listen ? '0.0.0.0' : '127.0.0.1', port: listen ? Number(listen.port) : 0, log: (l) => core.info(l) });
-  } else transport = createArtifactsCoordinator({ mailbox: mailbox(), pollMs: artifactTiming().pollMs, lostAfterMs: artifactTiming().lostAfterMs, log: (l) => core.info(l) });
+  } else {
+    const t = artifactTiming(plan);
+    core.info(`coordinator: artifacts relay: workers upload every ${t.periodMs / 1000} s; one silent for ${t.lostAfterMs / 1000} s is lost (3 periods + ${t.pollMs / 1000} s polling + ${t.latencyMs / 1000} s latency)`);
+    transport = createArtifactsCoordinator({ mailbox: mailbox(), pollMs: t.pollMs, flushMs: t.periodMs, lostAfterMs: t.lostAfterMs, latencyMs: t.latencyMs, log: (l) => core.info(l) });
+  }
   try {
     const outcome = await whileCancellable((signal) => coordinate({
       plan,
@@ -87,7 +98,7 @@ export async function runCoordinator(opts: OptionValues): Promise<Result> {
       workers,
       minWorkers: (opts.minWorkers as number | undefined) ?? workers,
       waitMs: opts.wait as number,
-      startDelayMs: kind === 'artifacts' ? artifactTiming().startDelayMs : 2000,
+      startDelayMs: kind === 'artifacts' ? artifactTiming(plan).startDelayMs : 2000,
       signal,
       log: (l) => core.info(l),
       runId: process.env.GITHUB_RUN_ID,
@@ -117,7 +128,11 @@ export async function runWorker(opts: OptionValues): Promise<void> {
   if (kind === 'http') {
     if (!opts.relayUrl || !opts.token) throw new UsageError("inputs 'relay-url' and 'token' are required with relay: http");
     transport = createHttpRelayClient({ url: opts.relayUrl as string, token: opts.token as string, log: (l) => core.info(l) });
-  } else transport = createArtifactsWorker({ mailbox: box, pollMs: artifactTiming().pollMs, flushMs: artifactTiming().flushMs, log: (l) => core.info(l) });
+  } else {
+    // Until the assignment brings the run's period, nothing is timed: upload rarely (10 s), or as told.
+    const env = Number(process.env.LOADTEST_ARTIFACT_FLUSH_MS);
+    transport = createArtifactsWorker({ mailbox: box, pollMs: artifactTiming().pollMs, flushMs: env > 0 ? env : undefined, log: (l) => core.info(l) });
+  }
   {
     const outcome = await whileCancellable((signal) => work({
       transport,

@@ -10,7 +10,7 @@ import type { Result } from '../report/result-schema.js';
 import { compareResults, type Comparison } from '../report/compare.js';
 import { renderPrComment } from '../report/render.js';
 import { buildTrend, trendRun, type Trend } from '../report/trend.js';
-import { findBaseline } from './baseline.js';
+import { baseRef, findBaseline } from './baseline.js';
 
 /** The hidden marker of this workflow/job's comment. */
 export function commentMarker(workflow = process.env.GITHUB_WORKFLOW ?? 'workflow', job = process.env.GITHUB_JOB ?? 'job'): string {
@@ -41,7 +41,8 @@ export async function upsertComment(opts: { token: string; issueNumber: number; 
 /** The comparison for this run, when a baseline is configured and found. */
 export async function comparisonFor(result: Result, opts: OptionValues): Promise<{ comparison?: Comparison; note?: string; trend?: Trend }> {
   const spec = opts.baseline as string | undefined;
-  if (!spec) return {};
+  // `auto` on a push (no base branch): nothing is looked up, so there is nothing to say (issue 15 point 9).
+  if (!spec || (spec === 'auto' && !baseRef())) return {};
   try {
     const base = await findBaseline(spec, { token: opts.githubToken as string, artifactName: opts.reportName as string, trendRuns: (opts.trendRuns as number | undefined) ?? 0 });
     if (!base) return { note: 'no successful base-branch run with a result artifact was found' };

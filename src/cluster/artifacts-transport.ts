@@ -4,20 +4,28 @@
  * mailbox of small JSON artifacts (DESIGN.md "The relay and the protocol"):
  *
  * - worker → coordinator: `<prefix>.w.<worker>.<seq>`, a batch of messages. Urgent
- *   messages (register, ready, started, result, failed) go out at once; snapshots and
- *   heartbeats ride along every `flushMs` (default 10 s), which keeps a worker job far
- *   below the 500-artifacts-per-job limit (a 60-minute run: ~360).
+ *   messages (register, ready, started, result, failed, and the first snapshot, so a
+ *   worker killed early has delivered its first second) go out at once; snapshots and
+ *   heartbeats ride along once per upload period. Before its assignment a worker uses
+ *   its own period (default 10 s: nothing is timed then); the assignment carries the
+ *   run's period (artifact-timing.ts: 2 s for runs up to 13 min, within the
+ *   500-artifacts-per-job limit for any length).
  * - coordinator → workers: `<prefix>.c.<seq>`, one artifact holding the pending
  *   commands of every worker, so the coordinator's artifact count does not grow with
  *   the number of workers.
+ * - `<prefix>.c.end`: the coordinator's last word when it stops for any reason (issue 15
+ *   point 8): `{ reason, lastSeq }`. A worker that has read every command up to
+ *   `lastSeq` and sees it gets an `abort`, so a worker that started too late (or whose
+ *   coordinator failed) stops at once instead of waiting for an assignment.
  *
  * Both sides poll `list()` every `pollMs`; names are unique per run (the service
- * rejects duplicates with 409), and seq order restores message order. It is coarse
- * (seconds), so caps say so: heartbeats every 10 s, a worker lost after 3 of them.
+ * rejects duplicates with 409), and seq order restores message order. A worker is lost
+ * after 3 missed upload periods plus polling and latency (artifact-timing.ts).
  */
 import type { Command, WorkerMessage } from './protocol.js';
 import { parseCommand, parseWorkerMessage } from './protocol.js';
-import { RelayRefusedError, RelayUnavailableError, type CoordinatorTransport, type MessageHandler, type TransportCaps, type WorkerTransport } from './transport.js';
+import { DEFAULT_LATENCY_MS, DEFAULT_POLL_MS } from './artifact-timing.js';
+import { RelayBatchingError, RelayRefusedError, RelayUnavailableError, type CoordinatorTransport, type MessageHandler, type TransportCaps, type WorkerTransport } from './transport.js';
 
 /** What the transport needs from a mailbox (src/action/mailbox.ts implements it over @actions/artifact). */
 export interface Mailbox {
@@ -30,20 +38,36 @@ export interface ArtifactsTransportOptions {
   mailbox: Mailbox;
   /** Polling period of list(), ms (default 2000). */
   pollMs?: number;
-  /** Worker: batch period for snapshots and heartbeats, ms (default 10 000). */
+  /**
+   * Worker: upload period for snapshots and heartbeats until the assignment sets the
+   * run's (default 10 000). Coordinator: the period it assigns (artifact-timing.ts).
+   */
   flushMs?: number;
-  /** Coordinator: silence after which a worker counts as lost, ms (default 3 heartbeats, 30 000). */
+  /** Coordinator: silence after which a worker counts as lost, ms (artifact-timing.ts; default 30 000). */
   lostAfterMs?: number;
+  /** Coordinator: allowance for one message's way through the service, ms (artifact-timing.ts; default 3000). */
+  latencyMs?: number;
   log?: (line: string) => void;
 }
 
-/** Caps of the coarse mailbox. */
+/** Caps of the coarse mailbox before a run's periods are known (artifact-timing.ts derives them per run). */
 export const ARTIFACT_CAPS: TransportCaps = Object.freeze({ live: false, heartbeatMs: 10_000, lostAfterMs: 30_000 });
+
+/** The coordinator's end-of-run marker (see the module comment). */
+export const END_MARKER = 'c.end';
+
+/** What the end marker holds. */
+export interface EndMarker {
+  reason: string;
+  /** Seq of the last command artifact published before it (-1: none). */
+  lastSeq: number;
+}
 
 /** Artifact names cannot hold `: < > | * ? " \ /`; worker ids may hold `:`. */
 export const safeName = (s: string): string => s.replace(/[^A-Za-z0-9._@-]/g, '_');
 
 const URGENT = new Set<WorkerMessage['type']>(['register', 'probe', 'ready', 'started', 'result', 'failed']);
+const isUrgent = (m: WorkerMessage) => URGENT.has(m.type) || (m.type === 'snapshot' && m.seq === 0);
 
 function seqOf(name: string): number {
   return Number(name.slice(name.lastIndexOf('.') + 1));
@@ -81,7 +105,7 @@ function poller(ms: number, tick: () => Promise<void>): { stop(): void; kick(): 
 /** The coordinator's side. */
 export function createArtifactsCoordinator(opts: ArtifactsTransportOptions): CoordinatorTransport {
   const { mailbox } = opts;
-  const pollMs = opts.pollMs ?? 2000;
+  const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
   const seen = new Map<string, number>(); // worker → last seq handled
   const accepted = new Set<string>();
   let pending: Record<string, Command[]> = {};
@@ -115,12 +139,22 @@ export function createArtifactsCoordinator(opts: ArtifactsTransportOptions): Coo
   };
   const queue = (workerId: string, cmd: Command) => {
     (pending[workerId] ??= []).push(cmd);
-    // Coalesce what is queued within half a second into one artifact.
-    flushTimer ??= setTimeout(() => void flush(), 500);
+    // Coalesce what is queued within half a second into one artifact (registration answers
+    // arrive over several downloads). A reshard or abort goes to every worker in one
+    // synchronous loop: it leaves at once, since every second of a lost share counts.
+    const urgent = cmd.type === 'reshard' || cmd.type === 'abort';
+    if (urgent && flushTimer) {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+    }
+    flushTimer ??= setTimeout(() => void flush(), urgent ? 0 : 500);
   };
 
+  const heartbeatMs = opts.flushMs ?? ARTIFACT_CAPS.heartbeatMs;
+  // A healthy worker's snapshot arrives up to one upload period (plus polling) after its interval.
+  const caps: TransportCaps = { live: false, heartbeatMs, lostAfterMs: opts.lostAfterMs ?? ARTIFACT_CAPS.lostAfterMs, deliveryLagMs: heartbeatMs + pollMs + (opts.latencyMs ?? DEFAULT_LATENCY_MS) };
   return {
-    caps: opts.lostAfterMs ? { ...ARTIFACT_CAPS, lostAfterMs: opts.lostAfterMs } : ARTIFACT_CAPS,
+    caps,
     async start(handler: MessageHandler) {
       loop = poller(pollMs, async () => {
         let list: { id: number; name: string }[];
@@ -165,12 +199,14 @@ export function createArtifactsCoordinator(opts: ArtifactsTransportOptions): Coo
       if (closed) return;
       for (const id of accepted) queue(id, cmd);
     },
-    async close() {
+    async close(reason = 'the coordinator has stopped') {
       if (closed) return;
       closed = true;
       loop?.stop();
       clearTimeout(flushTimer);
       await flush();
+      const marker: EndMarker = { reason, lastSeq: outSeq - 1 };
+      await mailbox.put(END_MARKER, marker).catch((err: Error) => opts.log?.(`artifacts relay: could not leave the end marker: ${err.message}`));
     },
   };
 }
@@ -178,8 +214,8 @@ export function createArtifactsCoordinator(opts: ArtifactsTransportOptions): Coo
 /** A worker's side. */
 export function createArtifactsWorker(opts: ArtifactsTransportOptions): WorkerTransport {
   const { mailbox } = opts;
-  const pollMs = opts.pollMs ?? 2000;
-  const flushMs = opts.flushMs ?? ARTIFACT_CAPS.heartbeatMs;
+  const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
+  let flushMs = opts.flushMs ?? ARTIFACT_CAPS.heartbeatMs;
   let workerId = '';
   let outSeq = 0;
   let lastCmdSeq = -1;
@@ -188,8 +224,12 @@ export function createArtifactsWorker(opts: ArtifactsTransportOptions): WorkerTr
   let closed = false;
   let refusal: string | undefined;
 
+  let ended = false;
+
   return {
-    caps: { ...ARTIFACT_CAPS, heartbeatMs: flushMs },
+    get caps() {
+      return { ...ARTIFACT_CAPS, heartbeatMs: flushMs };
+    },
     connect(id, onCommand) {
       workerId = id;
       loop = poller(pollMs, async () => {
@@ -199,6 +239,7 @@ export function createArtifactsWorker(opts: ArtifactsTransportOptions): WorkerTr
         } catch {
           return;
         }
+        const hasEnd = list.some((a) => a.name === END_MARKER || a.name.endsWith(`.${END_MARKER}`));
         const fresh = list.map((a) => ({ ...a, seq: seqOf(a.name) })).filter((a) => a.seq > lastCmdSeq).sort((a, b) => a.seq - b.seq);
         for (const a of fresh) {
           if (a.seq !== lastCmdSeq + 1) break;
@@ -213,7 +254,17 @@ export function createArtifactsWorker(opts: ArtifactsTransportOptions): WorkerTr
               continue;
             }
             if (cmd.type === 'refused') refusal = cmd.reason;
+            // The run's upload period (artifact-timing.ts) replaces the pre-assignment one.
+            if (cmd.type === 'assign' && cmd.heartbeatMs) flushMs = cmd.heartbeatMs;
             onCommand(cmd);
+          }
+        }
+        if (hasEnd && !ended) {
+          const marker = await mailbox.get<EndMarker>(END_MARKER).catch(() => undefined);
+          // Only once every command before it was read: a `done` or `abort` in them says it better.
+          if (marker && lastCmdSeq >= marker.lastSeq) {
+            ended = true;
+            onCommand({ v: 1, type: 'abort', reason: `the coordinator has ended (${marker.reason})` });
           }
         }
       });
@@ -221,11 +272,11 @@ export function createArtifactsWorker(opts: ArtifactsTransportOptions): WorkerTr
     async send(msgs) {
       if (closed) throw new RelayUnavailableError('transport closed');
       if (refusal) throw new RelayRefusedError(refusal);
-      const urgent = msgs.some((m) => URGENT.has(m.type));
+      const urgent = msgs.some(isUrgent);
       const now = Date.now();
-      // Not urgent and the last upload was recent: refuse for now; the outbox keeps
-      // the messages and offers them again (with more) later — that is the batching.
-      if (!urgent && now - lastFlushMs < flushMs) throw new RelayUnavailableError(`batching (next upload within ${Math.ceil((flushMs - (now - lastFlushMs)) / 1000)} s)`);
+      // Not urgent and the last upload was recent: refuse until the next slot; the outbox
+      // keeps the messages and offers them again (with more) then — that is the batching.
+      if (!urgent && now - lastFlushMs < flushMs) throw new RelayBatchingError(flushMs - (now - lastFlushMs));
       try {
         await mailbox.put(`w.${safeName(workerId)}.${outSeq}`, msgs);
         outSeq++;

@@ -366,7 +366,9 @@ class Coordinator {
       const expected = this.participants.filter((w) => w.status === 'running' || (w.status === 'finished' && (w.result?.snapshots ?? 0) > seq));
       const have = this.acc.countAt(seq);
       const complete = expected.length > 0 && expected.every((w) => w.seqs.has(seq));
-      if (!complete && now < endMs + this.intervalMs) return;
+      // Wait as long as a healthy worker's snapshot can take (a batching relay: a period),
+      // so that only a worker that really fell behind delivers late (issue 15 point 9).
+      if (!complete && now < endMs + (this.opts.transport.caps.deliveryLagMs ?? this.intervalMs)) return;
       if (have === 0 && expected.length === 0) return;
       this.nextEmitSeq++;
       const c0 = process.cpuUsage();
@@ -508,8 +510,10 @@ class Coordinator {
       w.index = index;
       w.initialShare = shares[index];
       w.status = 'running';
-      w.lastSeenMs = this.now();
-      this.send(w, { v: 1, type: 'assign', runId, shard: { index, weights: this.weights }, planHash: plan.hash, plan: planSource, ...(overrides ? { overrides } : {}), startAtMs: this.startAtMs, intervalMs: this.intervalMs });
+      // Silence counts from the start instant: the assignment itself is still travelling
+      // before it (seconds through the artifacts relay), and the start delay covers that.
+      w.lastSeenMs = this.startAtMs;
+      this.send(w, { v: 1, type: 'assign', runId, shard: { index, weights: this.weights }, planHash: plan.hash, plan: planSource, ...(overrides ? { overrides } : {}), startAtMs: this.startAtMs, intervalMs: this.intervalMs, ...(transport.caps.live ? {} : { heartbeatMs: transport.caps.heartbeatMs }) });
     });
     for (const w of this.workers.values()) if (w.index === undefined) transport.send(w.id, { v: 1, type: 'abort', reason: 'the run started without this worker' });
     this.state = 'starting';

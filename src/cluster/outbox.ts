@@ -10,7 +10,7 @@
  */
 import { LtError } from '../errors.js';
 import type { WorkerMessage } from './protocol.js';
-import { RelayUnavailableError, type WorkerTransport } from './transport.js';
+import { RelayBatchingError, RelayUnavailableError, type WorkerTransport } from './transport.js';
 
 /** Options of an outbox. */
 export interface OutboxOptions {
@@ -114,6 +114,14 @@ export class Outbox {
           failingSince = undefined;
           backoffMs = this.opts.minBackoffMs ?? 100;
         } catch (err) {
+          if (err instanceof RelayBatchingError) {
+            // The transport's next upload slot: not a failure, no backoff.
+            await new Promise<void>((resolve) => {
+              this.retryWake = resolve;
+              this.retryTimer = setTimeout(resolve, Math.max(1, err.retryAfterMs));
+            });
+            continue;
+          }
           if (!(err instanceof RelayUnavailableError)) {
             this.fail(err instanceof LtError ? err : new LtError('LT_ERR_RELAY', (err as Error).message, { cause: err }));
             break;

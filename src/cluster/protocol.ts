@@ -141,6 +141,8 @@ const assign = z.object({
   /** The barrier instant, coordinator clock. */
   startAtMs: epochMs,
   intervalMs: z.number().positive(),
+  /** A batching relay (artifacts): upload at least this often while running; the loss timeout counts these periods. */
+  heartbeatMs: z.number().positive().optional(),
 });
 const reshard = z.object({ v, type: z.literal('reshard'), shard, reason: z.string().optional() });
 const abort = z.object({ v, type: z.literal('abort'), reason: z.string() });

@@ -23,6 +23,12 @@ export interface TransportCaps {
   heartbeatMs: number;
   /** Silence after which the coordinator declares a worker lost, ms (3 heartbeats). */
   lostAfterMs: number;
+  /**
+   * How late a healthy worker's snapshot may arrive after its interval ended, ms: the
+   * coordinator waits this long for an incomplete interval before merging it without
+   * the missing worker (default 1 interval; a batching relay delivers a period late).
+   */
+  deliveryLagMs?: number;
 }
 
 /** Caps of a live transport (local, http). */
@@ -47,8 +53,11 @@ export interface CoordinatorTransport {
   send(workerId: string, cmd: Command): void;
   /** Queues a command for every worker whose `register` was accepted. */
   broadcast(cmd: Command): void;
-  /** Stops accepting and releases everything. Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting and releases everything. Idempotent. `reason` says why the run
+   * ended, for a transport that leaves a note to workers that come later (artifacts).
+   */
+  close(reason?: string): Promise<void>;
 }
 
 /** The worker's side. */
@@ -102,6 +111,18 @@ export class RelayUnavailableError extends LtError {
   constructor(detail: string, cause?: unknown) {
     super('LT_ERR_RELAY', `relay unavailable: ${detail}`, { cause });
     this.name = 'RelayUnavailableError';
+  }
+}
+
+/**
+ * Not a failure: a batching transport (artifacts) holds messages until its next upload
+ * slot, `retryAfterMs` from now. The outbox waits exactly that, without counting a
+ * failure (so uploads keep their period instead of following the retry backoff).
+ */
+export class RelayBatchingError extends RelayUnavailableError {
+  constructor(readonly retryAfterMs: number) {
+    super(`batching (next upload in ${Math.ceil(retryAfterMs)} ms)`);
+    this.name = 'RelayBatchingError';
   }
 }
 

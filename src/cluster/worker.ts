@@ -76,6 +76,14 @@ export interface WorkerOutcome {
   maxBuffered: number;
 }
 
+/** The coordinator stopped (or the run ended) before this worker got an assignment: it has nothing to run. */
+export class CoordinatorEndedError extends LtError {
+  constructor(readonly reason: string) {
+    super('LT_ERR_CLUSTER', `the coordinator ended the run before this worker could take part: ${reason}`);
+    this.name = 'CoordinatorEndedError';
+  }
+}
+
 /** Default capacity of this machine. */
 export function defaultCapacity(): Capacity {
   const cores = availableParallelism();
@@ -165,9 +173,12 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerOutcome> {
       const t0 = local();
       if (first) outbox.push({ v: 1, type: 'register', workerId, capacity, planHash: opts.planHash, clockProbe: { t0 }, instance: randomBytes(8).toString('hex') });
       else outbox.push({ v: 1, type: 'probe', workerId, t0 });
-      const reply = await commands.next((c) => c.type === 'clock' && c.t0 === t0, first ? (opts.assignTimeoutMs ?? 600_000) : 5000, stop);
+      // While registering, an `abort` or `done` means the coordinator has already stopped
+      // (the artifacts relay's end marker): no reason to wait for a clock reply.
+      const reply = await commands.next((c) => (c.type === 'clock' && c.t0 === t0) || (first && (c.type === 'abort' || c.type === 'done')), first ? (opts.assignTimeoutMs ?? 600_000) : 5000, stop);
       const t3 = local();
       check();
+      if (reply?.type === 'abort' || reply?.type === 'done') throw new CoordinatorEndedError(reply.type === 'abort' ? reply.reason : 'the run is over');
       if (reply?.type === 'clock') probes.push({ t0, t1: reply.t1, t2: reply.t2, t3 });
     };
     await probeOnce(true);
@@ -190,17 +201,25 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerOutcome> {
     // the coordinator then hears from us at least every 2 heartbeat periods, within its
     // lost-after bound (3 s live, 30 s artifacts), with half the requests.
     let deliveriesAtTick = -1;
-    heartbeat = setInterval(() => {
+    const beat = () => {
       if (outbox.deliveries === deliveriesAtTick) outbox.pushVolatile({ v: 1, type: 'heartbeat', workerId, seq: lastSeq, activeVus: handle?.activeVus() ?? 0 });
       deliveriesAtTick = outbox.deliveries;
-    }, transport.caps.heartbeatMs);
+    };
+    let beatMs = transport.caps.heartbeatMs;
+    heartbeat = setInterval(beat, beatMs);
 
     // ── assignment ──
     const first = await commands.next((c) => c.type === 'assign' || c.type === 'abort' || c.type === 'done', opts.assignTimeoutMs ?? 600_000, stop);
     check();
     if (!first) throw new LtError('LT_ERR_CLUSTER', opts.signal?.aborted ? 'stopped before an assignment arrived' : 'no assignment from the coordinator in time');
-    if (first.type !== 'assign') throw new LtError('LT_ERR_CLUSTER', `the coordinator ended the run before it started${first.type === 'abort' ? `: ${first.reason}` : ''}`);
+    if (first.type !== 'assign') throw new CoordinatorEndedError(first.type === 'abort' ? first.reason : 'the run is over');
     const assign = first as CommandOf<'assign'>;
+    if (assign.heartbeatMs && assign.heartbeatMs !== beatMs) {
+      // A batching relay adopted the run's period with the assignment: beat at it from now.
+      beatMs = assign.heartbeatMs;
+      clearInterval(heartbeat);
+      heartbeat = setInterval(beat, beatMs);
+    }
     let plan;
     try {
       // The coordinator checks this too, but a worker must not rely on the other end to refuse.

@@ -113,6 +113,13 @@ scenarios:
   assert.equal(JSON.parse(r.outputs.summary).status, 'passed');
 });
 
+test('a push run with baseline: auto gets no "no successful base-branch run" notice (nothing is looked up on a push)', async () => {
+  const r = await job({ baseline: 'auto' });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.doesNotMatch(r.summary + r.stdout, /base-branch run|baseline lookup/);
+  assert.equal(parseAnnotations(r.stdout).filter((a) => a.level === 'notice').length, 0, r.stdout);
+});
+
 test('a failing threshold fails the step with a message naming it', async () => {
   writeFileSync(join(workspace, 'strict.yaml'), PLAN(target.url).replace('"error_rate < 0.01"', '"rps > 1000000"'));
   const r = await job({ plan: 'strict.yaml' });

@@ -94,7 +94,7 @@ test('too few workers within --wait: LT_ERR_CLUSTER naming who came; the waiting
   const coord = runCoordinator({ plan: src.plan, planSource: src, transport: lt.coordinator, workers: 3, minWorkers: 2, waitMs: 1500 });
   const w = runWorker({ transport: lt.worker(), workerId: 'lonely' });
   await assert.rejects(coord, (err: LtError) => err.code === 'LT_ERR_CLUSTER' && /only 1 of 3 workers ready after 2 s \(need at least 2/.test(err.message) && /lonely/.test(err.message));
-  await assert.rejects(w, /ended the run before it started: not enough workers/);
+  await assert.rejects(w, /ended the run before this worker could take part: not enough workers/);
 });
 
 test('a worker cut off from the relay keeps running, then delivers every snapshot in order', async () => {
