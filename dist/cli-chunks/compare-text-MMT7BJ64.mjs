@@ -1,0 +1,2 @@
+import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
+import{compareCells,comparisonCounts,comparisonHeadline,comparisonIcon,figure,formatDelta,formatInterval,formatScope}from"./chunk-U6J52COB.mjs";import"./chunk-CHI5CAXD.mjs";export{compareCells,comparisonCounts,comparisonHeadline,comparisonIcon,figure,formatDelta,formatInterval,formatScope};

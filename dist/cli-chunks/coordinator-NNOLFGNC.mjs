@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{command,parseListen}from"./chunk-5W6LENXS.mjs";import"./chunk-KZ6S6ACG.mjs";import"./chunk-ZB7TBNK5.mjs";import"./chunk-UWGQEH5D.mjs";import"./chunk-AJVHAJQR.mjs";import"./chunk-ZZ4TGQYV.mjs";import"./chunk-AFTWH6A3.mjs";import"./chunk-REM72CHO.mjs";import"./chunk-DVBCSMOX.mjs";import"./chunk-BFHUAGGH.mjs";import"./chunk-CHI5CAXD.mjs";export{command,parseListen};

@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{DashboardFeed,startDashboard}from"./chunk-DLZCZXSM.mjs";import"./chunk-BOZRP53L.mjs";import"./chunk-EWQMFZNM.mjs";import"./chunk-VGZFYAKF.mjs";import"./chunk-3X5X5372.mjs";import"./chunk-UPOPWC4O.mjs";import"./chunk-EMRXSLUD.mjs";import"./chunk-AFTWH6A3.mjs";import"./chunk-REM72CHO.mjs";import"./chunk-EAEPPC47.mjs";import"./chunk-DVBCSMOX.mjs";import"./chunk-BFHUAGGH.mjs";import"./chunk-CHI5CAXD.mjs";export{DashboardFeed,startDashboard};

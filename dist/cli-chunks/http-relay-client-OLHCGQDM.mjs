@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{createHttpRelayClient}from"./chunk-5WWAR2EU.mjs";import"./chunk-3EMSL6BC.mjs";import"./chunk-ZNKPNVCW.mjs";import"./chunk-WSIGMG6H.mjs";import"./chunk-FOWQOWEU.mjs";import"./chunk-DVBCSMOX.mjs";import"./chunk-BFHUAGGH.mjs";import"./chunk-ZJOCGWGY.mjs";import"./chunk-CHI5CAXD.mjs";export{createHttpRelayClient};

@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{loadPlan,loadPlanFile,planHash}from"./chunk-H5DO5DHW.mjs";import"./chunk-TFJFYUO7.mjs";import"./chunk-2FFUMRN7.mjs";import"./chunk-4FWAHNYX.mjs";import"./chunk-HYKCS4LS.mjs";import"./chunk-ZZ4TGQYV.mjs";import"./chunk-UPOPWC4O.mjs";import"./chunk-EAEPPC47.mjs";import"./chunk-DVBCSMOX.mjs";import"./chunk-BFHUAGGH.mjs";import"./chunk-CHI5CAXD.mjs";export{loadPlan,loadPlanFile,planHash};
