@@ -140,6 +140,9 @@ test('run --baseline compares with a previous result; --fail-on-regression exits
   const yaml = (url: string) => `
 name: cmp
 target: ${target.url}
+# Limits far above a loaded machine's: this checks the plumbing of --fail-on-regression,
+# not the machine (a saturated interval makes its latencies 'not compared').
+generator: { max_lag_p99: 5s, max_event_loop_p99: 5s }
 scenarios:
   s:
     duration: 8s
