@@ -33,6 +33,12 @@ export interface CompiledStep {
   staticHeaders: Record<string, string>;
   dynamicHeaders: [string, TextFn][];
   body?: TextFn;
+  /**
+   * A body that is the same for every request (no template: an inline literal or a
+   * `body_file:`), encoded once at run start: as a string it was encoded to UTF-8 and
+   * measured again on every request, 4 MiB each time for the largest body file.
+   */
+  staticBody?: Buffer;
   timeoutMs: number;
   followRedirects: boolean;
   /** Pause after this step, compiled once with the plan's think_time_multiplier. */
@@ -120,6 +126,7 @@ function compileStep(step: Step, plan: Plan, target: string | undefined, scenari
     staticHeaders,
     dynamicHeaders,
     body: step.body ? (step.body.json ? compileJsonText(step.body.raw, `${where}.json`) : compileText(step.body, `${where}.body`)) : undefined,
+    staticBody: step.body && !step.body.dynamic && !step.body.json ? Buffer.from(step.body.raw) : undefined,
     timeoutMs: step.timeoutMs,
     followRedirects: step.followRedirects,
     think: step.thinkTime ? compileThinkTime(step.thinkTime, plan.thinkTimeMultiplier) : undefined,

@@ -21,7 +21,8 @@ export interface HttpRequest {
   path: string;
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  /** A Buffer when the step's body is static (encoded once, compile.ts staticBody). */
+  body?: string | Buffer;
   timeoutMs: number;
   /** Keep up to this many body bytes as text (0 = count and drop). */
   keepBodyBytes: number;

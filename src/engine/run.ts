@@ -23,7 +23,7 @@ import { ClosedVusExecutor } from './executors/closed-vus.js';
 import { OpenRateExecutor } from './executors/open-rate.js';
 import { IterationsExecutor } from './executors/iterations.js';
 import { GeneratorMonitor } from './generator-health.js';
-import { MAX_WARMUP_MS, REHEARSAL_CUT_MS, REHEARSAL_HELD_LAG_US, REHEARSAL_MAX_MS, REHEARSAL_MS, rehearse, shouldRehearse, warmTargets, warmUp, type WarmTarget, type WarmupReport } from './warmup.js';
+import { MAX_WARMUP_MS, REHEARSAL_CUT_MS, REHEARSAL_HELD_LAG_US, REHEARSAL_MAX_MS, REHEARSAL_MS, rehearsalSpec, rehearse, warmTargets, warmUp, type WarmTarget, type WarmupReport } from './warmup.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** A fixed start instant (a cluster's barrier) is not warmed into closer than this. */
@@ -206,8 +206,9 @@ class EngineRun {
    */
   private async warmup(compiled: CompiledNode[][]): Promise<WarmupReport | undefined> {
     if (!this.plan.warmup || this.aborted) return undefined;
-    const deadlineMono = this.fixedStart ? this.t0Mono - WARMUP_MARGIN_MS : monoMs() + MAX_WARMUP_MS;
-    const budgetMs = deadlineMono - monoMs();
+    const t0 = monoMs();
+    const deadlineMono = this.fixedStart ? this.t0Mono - WARMUP_MARGIN_MS : t0 + MAX_WARMUP_MS;
+    const budgetMs = deadlineMono - t0;
     if (budgetMs < WARMUP_MARGIN_MS) return undefined;
     const targets = warmTargets(this.plan, compiled, this.map, budgetMs);
     if (targets.length === 0) return undefined;
@@ -217,7 +218,7 @@ class EngineRun {
       report.rehearsed = await this.rehearse(targets, deadlineMono);
       report.requests += report.rehearsed;
     }
-    report.durationMs = monoMs() - (deadlineMono - budgetMs);
+    report.durationMs = monoMs() - t0;
     return report;
   }
 
@@ -230,7 +231,8 @@ class EngineRun {
     let requests = 0;
     for (const t of targets) {
       const sc = this.plan.scenarios[t.scenario];
-      if (sc.executor.type !== 'rate' || !shouldRehearse(sc, this.map)) continue;
+      const spec = rehearsalSpec(sc, this.map);
+      if (!spec) continue;
       const recorder = new Recorder({ scenarios: [{ name: sc.name, steps: [t.step.name] }], intervalMs: this.intervalMs, startAtMs: this.startAtMs });
       const origins = new Map<Client, string>();
       const rt: ScenarioRuntime = {
@@ -252,12 +254,11 @@ class EngineRun {
         // round ran cold at a third of the rate and the run's first 500 ms fell behind.
         const endMono = Math.min(deadlineMono, monoMs() + REHEARSAL_MAX_MS);
         for (;;) {
-          await rehearse(rt, this.map, sc.executor, endMono);
+          await rehearse(rt, this.map, spec, endMono);
           const lagUs = recorder.intervalLagP99Us();
           this.opts.onRehearsalSnapshot?.(recorder.cut(0, this.opts.compactSnapshots));
           if (lagUs <= REHEARSAL_HELD_LAG_US || endMono - monoMs() < REHEARSAL_MS || this.aborted) break;
         }
-        clearInterval(cutter);
         requests += recorder.final().total.counters.requests;
       } finally {
         clearInterval(cutter);

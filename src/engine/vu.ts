@@ -210,12 +210,12 @@ export class VirtualUser implements InFlightSlot {
     const where = s.label;
     let target: { origin: string; path: string; href: string };
     let headers: Record<string, string>;
-    let body: string | undefined;
+    let body: string | Buffer | undefined;
     try {
       target = buildUrl(s, ctx, rt.target, where);
       headers = s.dynamicHeaders.length ? { ...s.staticHeaders } : s.staticHeaders;
       for (const [k, fn] of s.dynamicHeaders) headers[k] = fn(ctx);
-      body = s.body?.(ctx);
+      body = s.staticBody ?? s.body?.(ctx);
     } catch (err) {
       // A template or URL that fails at run time is the user's error, counted per step.
       const message = `${where}: ${(err as Error).message}`;

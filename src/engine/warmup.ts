@@ -9,8 +9,9 @@
  * through the same executor, VirtualUser and Recorder code the run will use, into a
  * recorder that is thrown away. Opening connections alone was not enough: with warm
  * sockets but cold code the first second at 5,000/s still had 100 ms-interval p99s of
- * 117–149 ms and fell behind for 600 ms (later intervals ≈ 4 ms). Nothing of the warm-up is recorded, the count is bounded (per
- * connection and in all), it ends by a deadline, and `warmup: false` turns it off.
+ * 117–149 ms and fell behind for 600 ms (later intervals ≈ 4 ms). Nothing of the
+ * warm-up is recorded, the count is bounded (per connection and in time), it ends by a
+ * deadline, and `warmup: false` turns it off.
  */
 import type { Dispatcher } from 'undici';
 import type { Plan, Scenario } from '../plan/types.js';
@@ -49,7 +50,7 @@ export const REHEARSAL_MAX_MS = 1500;
 export const REHEARSAL_CUT_MS = 100;
 /**
  * Arrivals per second (this process's share) from which a scenario is rehearsed. Not
- * lower: at 2,000/s against a stalling target a rehearsal put our p90 8–22 % under the
+ * lower: at 2,000/s against a stalling target a rehearsal put our p90 5–22 % under the
  * exact reference (test/engine/stall-reference.serial.test.ts; cause not found yet — the
  * run then starts right after the rehearsal's stalled requests drain), while without one
  * that rate was within ±5 % and showed no slow second 0.
@@ -216,14 +217,15 @@ export function initialRate(spec: RateSpec): number {
 }
 
 /**
- * Whether a scenario's share in this process starts fast enough to rehearse. Below
- * REHEARSAL_MIN_RATE the cold start is lost in the schedule (percentiles within 3 % of
- * the truth at 200/s before any warm-up); closed-model scenarios are not rehearsed:
- * their VUs start when they start, there is no schedule a cold generator falls behind.
+ * The rate spec of a scenario whose share in this process starts fast enough to
+ * rehearse, else undefined. Below REHEARSAL_MIN_RATE the cold start is lost in the
+ * schedule (percentiles within 3 % of the truth at 200/s before any warm-up);
+ * closed-model scenarios are not rehearsed: their VUs start when they start, there is
+ * no schedule a cold generator falls behind.
  */
-export function shouldRehearse(scenario: Scenario, map: ShardMap): boolean {
+export function rehearsalSpec(scenario: Scenario, map: ShardMap): RateSpec | undefined {
   const e = scenario.executor;
-  return e.type === 'rate' && localShare(map, initialRate(e)) >= REHEARSAL_MIN_RATE;
+  return e.type === 'rate' && localShare(map, initialRate(e)) >= REHEARSAL_MIN_RATE ? e : undefined;
 }
 
 /**

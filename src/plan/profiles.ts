@@ -178,13 +178,9 @@ function resolveShape(loc: Locator, raw: Record<string, unknown>, duration: stri
       // Two stages per step: 1ms steps over 168h would be 1.2 billion of them.
       const count = 2 * Math.ceil(d / sd);
       if (count > limits.max_stages) fail(loc, [...pp, 'step_duration'], limitMessage('max_stages', limits, `${show(p.step_duration)} steps over ${duration} make ${count.toLocaleString('en-US')} stages, which`));
-      const stages: Stage[] = [];
-      let vus = p.start_vus;
-      for (let at = 0; at < d; at += sd) {
-        if (at > 0) stages.push({ durationMs: 0, target: (vus += p.step_vus) });
-        stages.push({ durationMs: Math.min(sd, d - at), target: vus });
-      }
-      return { executor: { type: 'vus', startVus: p.start_vus, stages }, durationMs: d };
+      const levels: { target: number; holdMs: number }[] = [];
+      for (let at = 0, vus = p.start_vus; at < d; at += sd, vus += p.step_vus) levels.push({ target: vus, holdMs: Math.min(sd, d - at) });
+      return { executor: { type: 'vus', startVus: p.start_vus, stages: plateaus(levels) }, durationMs: d };
     }
     case 'spike': {
       const p = check(loc, S.PROFILES.spike, raw, pp, hint);
@@ -242,10 +238,10 @@ function resolveShape(loc: Locator, raw: Record<string, unknown>, duration: stri
       if (sd < 1000) fail(loc, [...pp, 'step_duration'], `must be at least 1s: each step is judged on the whole 1 s intervals inside it (got ${show(p.step_duration)})`);
       const step: CapacitySearch['step'] = p.step_rate !== undefined ? { kind: 'rate', value: p.step_rate } : { kind: 'factor', value: p.step_factor! };
       const rates = capacityRates(p.start_rate, step, p.max_rate, Math.floor(limits.max_stages / 2) + 1);
-      // Two stages per step (a jump, then a hold), as the step profile makes.
+      // Two stages per step (a jump, then a hold), as plateaus() makes them.
       if (2 * rates.length - 1 > limits.max_stages) fail(loc, [...pp, step.kind === 'rate' ? 'step_rate' : 'step_factor'], limitMessage('max_stages', limits, `steps from ${p.start_rate} to ${p.max_rate} make more than ${(limits.max_stages / 2).toLocaleString('en-US')} steps, which`));
       const ratesPerSec = rates.map((r) => r * scale);
-      const stages: Stage[] = ratesPerSec.flatMap((r, i) => (i === 0 ? [{ durationMs: sd, target: r }] : [{ durationMs: 0, target: r }, { durationMs: sd, target: r }]));
+      const stages = plateaus(ratesPerSec.map((target) => ({ target, holdMs: sd })));
       const durationMs = sd * rates.length;
       if (dur !== undefined && dur !== durationMs) fail(loc, [...path, 'duration'], `is ${duration} but the ${rates.length} steps of ${p.step_duration} add up to ${durationMs / 1000}s; remove duration (a capacity search's length follows from its steps)`);
       const peak = ratesPerSec[ratesPerSec.length - 1];
@@ -259,6 +255,14 @@ function resolveShape(loc: Locator, raw: Record<string, unknown>, duration: stri
       };
     }
   }
+}
+
+/**
+ * Plateaus joined by jumps (the step and capacity profiles): each level after the
+ * first is reached by a 0 ms stage, then held for its holdMs.
+ */
+function plateaus(levels: { target: number; holdMs: number }[]): Stage[] {
+  return levels.flatMap((l, i) => (i === 0 ? [{ durationMs: l.holdMs, target: l.target }] : [{ durationMs: 0, target: l.target }, { durationMs: l.holdMs, target: l.target }]));
 }
 
 /**

@@ -76,11 +76,11 @@ export class StepReader {
     private readonly defaults: Plan['defaults'],
     private readonly env: readonly string[],
     private readonly files: PlanFiles,
-  ) {
-    this.limits = files.limits;
-  }
+  ) {}
 
-  private readonly limits: Readonly<Limits>;
+  private get limits(): Readonly<Limits> {
+    return this.files.limits;
+  }
 
   /** Fails at `path` when a think time's ms are over limits.max_duration (a bare string is not zod-checked). */
   private boundThink(t: ThinkTime, raw: unknown, path: Path): ThinkTime {

@@ -8,20 +8,12 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { Result } from '../../src/report/result-schema.js';
-import { startFakeResultsService, type FakeResults } from '../support/fake-results-service.js';
 import { runAction, startAction } from '../support/action-harness.js';
-import { readZip } from '../support/zip.js';
+import { lossPlan, reportResult, startLossFixture, type LossFixture } from '../support/worker-loss-fixture.js';
 
-let target: Server;
-let served = 0;
-let results: FakeResults;
-let workspace: string;
+let fx: LossFixture;
 
 // Fast mailbox against the local fake; no LOSS_TIMEOUT override: the coordinator derives it.
 const ENV = { LOADTEST_ARTIFACT_POLL_MS: '250', LOADTEST_ARTIFACT_FLUSH_MS: '1000', LOADTEST_ARTIFACT_LATENCY_MS: '250', LOADTEST_ARTIFACT_START_DELAY_MS: '2000' };
@@ -29,35 +21,12 @@ const RATE = 60;
 const DURATION_S = 22;
 
 before(async () => {
-  target = createServer((_req, res) => {
-    served++;
-    res.end('ok');
-  });
-  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-  results = await startFakeResultsService();
-  workspace = mkdtempSync(join(tmpdir(), 'lt-redistribute-ws-'));
-  writeFileSync(
-    join(workspace, 'plan.yaml'),
-    `name: redistribute
-target: http://127.0.0.1:${(target.address() as AddressInfo).port}
-warmup: false
-scenarios:
-  api:
-    duration: ${DURATION_S}s
-    profile: { type: constant_rate, rate: ${RATE}, pre_allocated_vus: 6, max_vus: 30 }
-    steps:
-      - { name: hit, method: GET, url: /hit }
-thresholds:
-  - "error_rate < 0.01"
-`,
-  );
+  fx = await startLossFixture('lt-redistribute-ws-');
+  writeFileSync(join(fx.workspace, 'plan.yaml'), lossPlan({ name: 'redistribute', url: fx.url, rate: RATE, durationS: DURATION_S }));
 });
-after(async () => {
-  await results.close();
-  await new Promise((r) => target.close(r));
-});
+after(() => fx.close());
 
-const job = (jobId: string, mode: string) => ({ inputs: { mode, plan: 'plan.yaml', workers: '3', wait: '20s' }, env: ENV, runId: 15_500, jobId, results, workspace, timeoutMs: 90_000 });
+const job = (jobId: string, mode: string) => ({ inputs: { mode, plan: 'plan.yaml', workers: '3', wait: '20s' }, env: ENV, runId: 15_500, jobId, results: fx.results, workspace: fx.workspace, timeoutMs: 90_000 });
 
 test('a worker SIGKILLed early through the artifacts relay: lost after 3 missed periods, its share redistributed, the delivered load within ±10 % of the plan', async () => {
   const coord = startAction(job('coordinator', 'coordinator'));
@@ -66,7 +35,7 @@ test('a worker SIGKILLed early through the artifacts relay: lost after 3 missed 
   await coord.waitForStdout(/worker\(s\) assigned; starting in/, 60_000);
   // Killed right after its first upload of measurements (its first second, sent at once):
   // early by its own progress, not by a sleep that a loaded machine stretches.
-  const uploadedSnapshot = () => results.artifacts({ runId: '15500' }).some((a) => a.status === 'finalized' && a.name.includes('.w.w-worker-2.') && a.bytes?.includes('"type":"snapshot"'));
+  const uploadedSnapshot = () => fx.results.artifacts({ runId: '15500' }).some((a) => a.status === 'finalized' && a.name.includes('.w.w-worker-2.') && a.bytes?.includes('"type":"snapshot"'));
   for (let i = 0; i < 600 && !uploadedSnapshot(); i++) await new Promise((r) => setTimeout(r, 50));
   assert.ok(uploadedSnapshot(), 'the victim uploaded its first snapshot within 30 s');
   victim.kill('SIGKILL');
@@ -75,10 +44,7 @@ test('a worker SIGKILLed early through the artifacts relay: lost after 3 missed 
   const ws = await Promise.all(others);
   for (const w of ws) assert.equal(w.code, 0, w.stdout.slice(-800));
   assert.match(c.stdout, /workers upload every 1 s; one silent for 3\.5 s is lost/);
-  const art = results.artifacts({ runId: '15500' }).find((a) => a.name === 'loadtest-report' && a.status === 'finalized');
-  assert.ok(art, c.stdout.slice(-1500));
-  const zip = Buffer.from(await (await fetch(results.downloadUrl(art.id))).arrayBuffer());
-  const result = Result.parse(JSON.parse(readZip(zip).get('result.json')!.toString('utf8')));
+  const result = await reportResult(fx.results, 15_500);
   const load = result.load!;
   assert.equal(load.planned, RATE * DURATION_S);
   // (A survivor starved of CPU on a loaded machine may be taken for lost and come back; the victim is what counts.)
@@ -89,7 +55,7 @@ test('a worker SIGKILLed early through the artifacts relay: lost after 3 missed 
   const off = Math.abs(load.delivered - load.planned) / load.planned;
   assert.ok(off <= 0.1, `delivered ${load.delivered} of ${load.planned} planned (${(off * 100).toFixed(1)} % off): ${JSON.stringify(load)}`);
   // What was delivered is what the target counted, less the victim's last undelivered upload period.
-  assert.ok(result.summary.requests <= served && served - result.summary.requests <= RATE, `delivered ${result.summary.requests}, target served ${served}`);
+  assert.ok(result.summary.requests <= fx.served() && fx.served() - result.summary.requests <= RATE, `delivered ${result.summary.requests}, target served ${fx.served()}`);
   // The step's verdict follows the load: partial only beyond the 5 % tolerance.
   assert.equal(c.outputs.status, load.partial ? 'partial' : 'passed', `${c.outputs.status}: ${JSON.stringify(load)}`);
 });

@@ -8,21 +8,13 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { ExitCode } from '../../src/errors.js';
-import { Result } from '../../src/report/result-schema.js';
-import { startFakeResultsService, type FakeResults } from '../support/fake-results-service.js';
 import { parseAnnotations, runAction, startAction } from '../support/action-harness.js';
-import { readZip } from '../support/zip.js';
+import { lossPlan, reportResult as reportOf, startLossFixture, type LossFixture } from '../support/worker-loss-fixture.js';
 
-let target: Server;
-let served = 0;
-let results: FakeResults;
-let workspace: string;
+let fx: LossFixture;
 let runId = 15_000;
 
 // Fast mailbox against the local fake; the loss timeout (8 s) outlasts the rest of the
@@ -31,57 +23,28 @@ const ENV = { LOADTEST_ARTIFACT_POLL_MS: '300', LOADTEST_ARTIFACT_FLUSH_MS: '500
 const RATE = 60;
 const DURATION_S = 6;
 
-const plan = (extra = '') => `name: loss
-target: http://127.0.0.1:${(target.address() as AddressInfo).port}
-warmup: false
-${extra}
-scenarios:
-  api:
-    duration: ${DURATION_S}s
-    profile: { type: constant_rate, rate: ${RATE}, pre_allocated_vus: 6, max_vus: 30 }
-    steps:
-      - { name: hit, method: GET, url: /hit }
-thresholds:
-  - "error_rate < 0.01"
-`;
-
 before(async () => {
-  target = createServer((_req, res) => {
-    served++;
-    res.end('ok');
-  });
-  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-  results = await startFakeResultsService();
-  workspace = mkdtempSync(join(tmpdir(), 'lt-loss-ws-'));
-  writeFileSync(join(workspace, 'fail.yaml'), plan());
-  writeFileSync(join(workspace, 'continue.yaml'), plan('on_worker_loss: continue'));
+  fx = await startLossFixture('lt-loss-ws-');
+  const plan = (extra = '') => lossPlan({ name: 'loss', url: fx.url, rate: RATE, durationS: DURATION_S, extra });
+  writeFileSync(join(fx.workspace, 'fail.yaml'), plan());
+  writeFileSync(join(fx.workspace, 'continue.yaml'), plan('on_worker_loss: continue'));
 });
-after(async () => {
-  await results.close();
-  await new Promise((r) => target.close(r));
-});
+after(() => fx.close());
 
 const job = (run: number, jobId: string, mode: string, planFile: string) => ({
   inputs: { mode, plan: planFile, workers: '3', wait: '20s' },
   env: ENV,
   runId: run,
   jobId,
-  results,
-  workspace,
+  results: fx.results,
+  workspace: fx.workspace,
   timeoutMs: 90_000,
 });
-
-async function reportResult(run: number): Promise<Result> {
-  const art = results.artifacts({ runId: String(run) }).find((a) => a.name === 'loadtest-report' && a.status === 'finalized');
-  assert.ok(art, 'report artifact uploaded');
-  const zip = Buffer.from(await (await fetch(results.downloadUrl(art.id))).arrayBuffer());
-  return Result.parse(JSON.parse(readZip(zip).get('result.json')!.toString('utf8')));
-}
 
 /** Coordinator + 3 workers; worker-2 SIGKILLed 2 s into the load. */
 async function runWithKill(planFile: string) {
   const run = ++runId;
-  served = 0;
+  fx.resetServed();
   const coord = startAction(job(run, 'coordinator', 'coordinator', planFile));
   const victim = startAction(job(run, 'worker-2', 'worker', planFile));
   const others = [0, 1].map((i) => runAction(job(run, `worker-${i}`, 'worker', planFile)));
@@ -91,7 +54,7 @@ async function runWithKill(planFile: string) {
   await victim.done;
   const c = await coord.done;
   await Promise.all(others);
-  return { coord: c, result: await reportResult(run), servedAtEnd: served };
+  return { coord: c, result: await reportOf(fx.results, run), servedAtEnd: fx.served() };
 }
 
 test('a worker SIGKILLed mid-run: the step fails as partial, names the worker and the missing load', async () => {

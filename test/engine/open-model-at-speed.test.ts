@@ -65,10 +65,21 @@ test('warm-up requests are sent before the start and appear in no count; warmup:
 
 test('5,000/s for 4 s: second 0 has no drops and its p99 is within 3x of the later seconds', async () => {
   received = 0;
-  const r = await runPlan(ratePlan('', 5000, '4s', 100, 1000));
-  // The rehearsal (300 ms at 5,000/s through the executor) warmed the VU path and is in no count.
+  let rehearsalSnapshots = 0;
+  let rehearsalRequests = 0;
+  const r = await runPlan(ratePlan('', 5000, '4s', 100, 1000), {
+    onRehearsalSnapshot: (snap) => {
+      rehearsalSnapshots++;
+      rehearsalRequests += snap.total.counters.requests;
+    },
+  });
+  // The rehearsal (≥ 300 ms at 5,000/s through the executor) warmed the VU path and is in no count.
   const warm = (r.events.find((e) => e.message.startsWith('warm-up:'))!.data as { warmup: { requests: number; rehearsed: number } }).warmup;
   assert.ok(warm.rehearsed >= 1000, `rehearsed ${warm.rehearsed} requests at the scenario's rate`);
+  // Its snapshot path ran too (a cut every 100 ms, one at the end of each round), and
+  // those snapshots hold exactly the rehearsal's requests.
+  assert.ok(rehearsalSnapshots >= 3, `${rehearsalSnapshots} rehearsal snapshot(s)`);
+  assert.equal(rehearsalRequests, warm.rehearsed, 'the rehearsal snapshots hold the rehearsal requests');
   assert.equal(r.summary.requests, 20_000, 'exactly the scheduled arrivals are counted');
   assert.equal(received, r.summary.requests + warm.requests, 'the target saw the counted requests plus the warm-up');
   const [first, ...rest] = r.timeseries.filter((p) => p.requests > 1000);

@@ -10,35 +10,22 @@ import { ExitCode, PlanError } from '../../src/errors.js';
 import type { Plan } from '../../src/plan/types.js';
 import { planFile, runCli } from '../helpers.js';
 
-const plan = (profile: string, extra = ''): Plan =>
-  loadPlan(
-    `target: http://127.0.0.1:8080
+/** A one-scenario plan around `profile` (`extra`: more scenario keys; `more`: top-level keys after it). */
+const text = (profile: string, extra = '', more = '', tags = '') => `target: http://127.0.0.1:8080
 scenarios:
   search:
     ${extra}
     profile: ${profile}
     steps:
-      - { name: root, url: /, tags: { endpoint: root } }
-`,
-    'cap.yaml',
-    { env: {} },
-  );
+      - { name: root, url: /${tags} }
+${more}`;
+
+const plan = (profile: string, extra = ''): Plan => loadPlan(text(profile, extra, '', ', tags: { endpoint: root }'), 'cap.yaml', { env: {} });
 
 /** The PlanError message of loading a bad profile. */
 function error(profile: string, extra = '', more = ''): string {
   try {
-    loadPlan(
-      `target: http://127.0.0.1:8080
-scenarios:
-  search:
-    ${extra}
-    profile: ${profile}
-    steps:
-      - { name: root, url: / }
-${more}`,
-      'cap.yaml',
-      { env: {} },
-    );
+    loadPlan(text(profile, extra, more), 'cap.yaml', { env: {} });
   } catch (err) {
     assert.ok(err instanceof PlanError, String(err));
     assert.equal(err.exitCode, ExitCode.usage);

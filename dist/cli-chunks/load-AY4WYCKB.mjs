@@ -1,0 +1,2 @@
+import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
+import{loadPlan,loadPlanFile,planHash}from"./chunk-X4H6RVFW.mjs";import"./chunk-AGKJ4EB3.mjs";import"./chunk-HZ3KNZY2.mjs";import"./chunk-EBLOG5MU.mjs";import"./chunk-FIQ2PMKJ.mjs";import"./chunk-45ZWWMJN.mjs";import"./chunk-UPOPWC4O.mjs";import"./chunk-EAEPPC47.mjs";import"./chunk-DVBCSMOX.mjs";import"./chunk-BFHUAGGH.mjs";import"./chunk-CHI5CAXD.mjs";export{loadPlan,loadPlanFile,planHash};

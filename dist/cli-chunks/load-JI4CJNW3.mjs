@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{loadPlan,loadPlanFile,planHash}from"./chunk-RMR5KDFR.mjs";import"./chunk-SCU2V76C.mjs";import"./chunk-YRGACQM2.mjs";import"./chunk-EBLOG5MU.mjs";import"./chunk-FIQ2PMKJ.mjs";import"./chunk-45ZWWMJN.mjs";import"./chunk-UPOPWC4O.mjs";import"./chunk-EAEPPC47.mjs";import"./chunk-DVBCSMOX.mjs";import"./chunk-BFHUAGGH.mjs";import"./chunk-CHI5CAXD.mjs";export{loadPlan,loadPlanFile,planHash};

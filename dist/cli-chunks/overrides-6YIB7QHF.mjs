@@ -1,2 +1,0 @@
-import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
-import{applyOverrides}from"./chunk-VHZ6VNHZ.mjs";import"./chunk-SCU2V76C.mjs";import"./chunk-FIQ2PMKJ.mjs";import"./chunk-45ZWWMJN.mjs";import"./chunk-DVBCSMOX.mjs";import"./chunk-BFHUAGGH.mjs";import"./chunk-CHI5CAXD.mjs";export{applyOverrides};
