@@ -27,7 +27,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
-import { exactPercentile, exactReference } from '../test/support/exact-reference.js';
+import { exactPercentile, exactReference, startStallTarget } from '../test/support/exact-reference.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // BENCH_CLI: bench another build (e.g. a private one while dist/ is being rebuilt).
@@ -248,26 +248,18 @@ async function open(url: string): Promise<void> {
   }
 }
 
-/** The demo target (its /stall endpoint) in a child process, so it does not share the reference's CPU. */
-async function startDemo(): Promise<{ url: string; stop(): void }> {
-  const code = `import('${join(ROOT, 'src', 'demo', 'target.ts')}').then(async (m) => { const t = await m.startDemoTarget({ port: 0, quiet: true }); console.log(t.url); process.on('SIGTERM', () => t.close()); })`;
-  const p = spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const [line] = (await once(p.stdout!, 'data')) as [Buffer];
-  return { url: line.toString().trim(), stop: () => p.kill('SIGTERM') };
-}
-
 async function stall(): Promise<void> {
   const rates = (process.env.BENCH_STALL_RATES ?? '2000,5000').split(',').map(Number);
   const path = '/stall?every=2000&for=500';
   // Two whole stall periods: every run sends a quarter of its arrivals into a stall.
   const durationMs = 4000;
-  const demo = await startDemo();
+  const demo = await startStallTarget();
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const rate of rates) {
         // Each stall holds rate/2 arrivals: VUs (and reference connections) for all of them.
         const vus = Math.ceil(rate * 0.6);
-        const ref = await exactReference({ origin: demo.url, path, ratePerSec: rate, durationMs, warmConnections: vus, holdPath: `/slow?ms=${Math.ceil(vus / 100) * 20 + 500}` });
+        const ref = await exactReference({ origin: demo.url, path, ratePerSec: rate, durationMs, warmConnections: vus, holdPath: `/slow?ms=${Math.ceil(vus / 100) * 20 + 500}`, fastPath: "/" });
         const p = plan(`stall-${rate}`, `name: stall\ntarget: ${demo.url}\nscenarios:\n  s:\n    duration: ${durationMs}ms\n    profile: { type: constant_rate, rate: ${rate}, pre_allocated_vus: ${vus}, max_vus: ${vus * 2} }\n    steps:\n      - { name: stall, method: GET, url: "${path}" }\n`);
         const { result } = await loadtestResult(p);
         const cells = [90, 95, 99].map((q) => {

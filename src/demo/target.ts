@@ -11,7 +11,8 @@
  * - `/flaky?fail=P&status=S` → status S (default 500) with probability P (default 0.1)
  * - `/stall?every=E&for=F` → a global stall: in the last F ms (default 500) of every
  *   E ms window (default 2000) since the server started, responses are held until the
- *   window ends; header `x-stall-wait-ms` says how long this one was held
+ *   window ends, in arrival order; headers `x-stall-wait-ms` say how long this one was
+ *   held and `x-stall-release` its place in the window's release (0 when not held)
  * - `/capacity?rate=R&burst=B` → a token bucket of R/s (default 800, burst 10) that
  *   queues beyond its rate (token-bucket.ts): the knee a capacity search finds
  * - `/latency?ladder=10x50,30x40,…` → known delays cycling per ladder (latency-ladder.ts);
@@ -73,6 +74,21 @@ export async function startDemoTarget(opts: DemoTargetOptions = {}): Promise<Dem
     }, ms);
     timers.add(t);
   };
+  // Held stall replies by the instant their window ends: one timer per window releases
+  // them in arrival order. One timer per reply (all due in the same millisecond) released
+  // them in an arbitrary order, so where a given arrival fell in the release burst — and
+  // with it a measured p90 — moved by ±10 % from one run to the next.
+  const held = new Map<number, Array<(position: number) => void>>();
+  const holdUntil = (endMs: number, reply: (position: number) => void) => {
+    const queue = held.get(endMs);
+    if (queue) return void queue.push(reply);
+    held.set(endMs, [reply]);
+    later(endMs - Date.now(), () => {
+      const due = held.get(endMs) ?? [];
+      held.delete(endMs);
+      due.forEach((r, position) => r(position));
+    });
+  };
 
   const route = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
     // Split by hand: WHATWG URL parsing costs more than the fast routes themselves.
@@ -97,10 +113,11 @@ export async function startDemoTarget(opts: DemoTargetOptions = {}): Promise<Dem
         // waits for its end, which is what coordinated-omission correction must expose.
         const everyMs = numParam(q, 'every', 2000, 1, MAX_LADDER_DELAY_MS);
         const forMs = numParam(q, 'for', 500, 0, everyMs);
-        const phaseMs = (Date.now() - startedMs) % everyMs;
+        const nowMs = Date.now();
+        const phaseMs = (nowMs - startedMs) % everyMs;
         const waitMs = phaseMs >= everyMs - forMs ? Math.ceil(everyMs - phaseMs) : 0;
-        const reply = () => sendJson(res, 200, `{"waited_ms":${waitMs}}`, { 'x-stall-wait-ms': String(waitMs) });
-        return waitMs > 0 ? later(waitMs, reply) : reply();
+        const reply = (position = 0) => sendJson(res, 200, `{"waited_ms":${waitMs}}`, { 'x-stall-wait-ms': String(waitMs), 'x-stall-release': String(position) });
+        return waitMs > 0 ? holdUntil(nowMs + waitMs, reply) : reply();
       }
       case '/capacity': {
         // A known capacity (token-bucket.ts): immediate below `rate`, a growing queue above it.

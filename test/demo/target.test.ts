@@ -191,6 +191,35 @@ describe('/stall', () => {
   });
 });
 
+describe('/stall release order', () => {
+  test('the replies held in one window are released in the order their requests arrived', async () => {
+    // One request every ≥ 3 ms (bounded: 150, ≥ 450 ms: a whole window) into windows of 400 ms that hold their last 200.
+    const results: { i: number; waitMs: number; end: number; release: number }[] = [];
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < 150; i++) {
+      const sentMs = Date.now();
+      pending.push(
+        get('/stall?every=400&for=200').then((r) => {
+          const waitMs = Number(r.headers['x-stall-wait-ms']);
+          results.push({ i, waitMs, end: sentMs + waitMs, release: Number(r.headers['x-stall-release']) });
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    await Promise.all(pending);
+    // Held replies by window (their ends within 50 ms), in arrival order: each window's release positions are 0, 1, 2, …
+    const windows: (typeof results)[] = [];
+    for (const r of results.filter((x) => x.waitMs > 0).sort((a, b) => a.i - b.i)) {
+      const w = windows.find((g) => Math.abs(g[0].end - r.end) < 50);
+      if (w) w.push(r);
+      else windows.push([r]);
+    }
+    const big = windows.filter((w) => w.length >= 5);
+    assert.ok(big.length >= 1, `no window held 5 or more requests: ${windows.map((w) => w.length).join(', ')}`);
+    for (const w of big) assert.deepEqual(w.map((r) => r.release), w.map((_, k) => k));
+  });
+});
+
 describe('/bytes', () => {
   test('returns exactly n bytes with Content-Length', async () => {
     const r = await get('/bytes?n=100001');
