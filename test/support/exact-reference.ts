@@ -4,10 +4,8 @@
  * completion against that scheduled instant with process.hrtime — no histogram, no
  * VUs, every latency kept. Shared by the stall-reference test and `npm run bench -- stall`.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
+import { spawnDemoTarget } from '../demo/spawn-target.js';
 
 /** Connections opened together in the reference's warm-up, and the pause between waves. */
 const WARM_WAVE = 100;
@@ -89,17 +87,12 @@ export function exactPercentile(sorted: number[], p: number): number {
 }
 
 /**
- * The demo target in a child process, for the stall measurements. In the measuring
- * process, the target's end-of-stall release (a thousand held responses written in one
- * timer turn) ran on the same thread as the client reading them, and where a response
- * fell in that 40–70 ms burst moved p90 by ±10 % from one run to the next — more than
- * the ±5 % the comparison allows. In its own process it writes on the other core. It
- * exits with its parent (the IPC channel closes).
+ * The demo target in a child process (`loadtest demo-target`, test/demo/spawn-target.ts),
+ * for the stall measurements: its end-of-stall release writes a thousand held replies in
+ * one timer turn, and in the measuring process that 40–70 ms burst ran on the same thread
+ * as the client reading them. In its own process it writes on the other core.
  */
 export async function startStallTarget(): Promise<{ url: string; stop(): void }> {
-  const targetModule = fileURLToPath(new URL('../../src/demo/target.ts', import.meta.url));
-  const code = `import(${JSON.stringify(targetModule)}).then(async (m) => { const t = await m.startDemoTarget({ port: 0, quiet: true }); process.on('disconnect', () => process.exit(0)); process.send(t.url); })`;
-  const p = spawn(process.execPath, ['--import', 'tsx', '-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const [url] = (await once(p, 'message')) as [string];
-  return { url, stop: () => void p.kill('SIGTERM') };
+  const { url, child } = await spawnDemoTarget(['--port', '0', '--quiet']);
+  return { url, stop: () => void child.kill('SIGTERM') };
 }
