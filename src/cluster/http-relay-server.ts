@@ -22,8 +22,9 @@
  * Bodies (issue 13): every route declares the largest body it reads (`routes`); only
  * `POST /v1/messages` reads one. A request declaring more than its route's limit is
  * refused with 413 from its headers, before any byte of it is read (even without a
- * token); a chunked one once its limit is passed; either way the connection is then
- * closed rather than drained, so a 100 MiB POST costs at most the limit.
+ * token); a chunked one once its limit is passed; either way at most 4 MiB more of it
+ * is read and dropped before the connection is closed (discardThenClose), so a 100 MiB
+ * POST costs at most the limit and is not drained.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -76,6 +77,10 @@ export interface HttpRelayServer extends CoordinatorTransport {
 /** True when a request comes with a body (a length above 0, or chunked). */
 const hasBody = (req: IncomingMessage): boolean => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 
+/** How much of a refused body is read and dropped before the connection is closed, and for how long at most (discardThenClose). */
+const LINGER_BYTES = 4 * 1024 * 1024;
+const LINGER_MS = 2000;
+
 /** Creates the relay; `start(handler)` binds it. */
 export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
   const log = opts.log ?? (() => undefined);
@@ -95,8 +100,8 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
   function json(res: ServerResponse, status: number, body: unknown, requestMac?: string, extra: Record<string, string> = {}): void {
     const text = JSON.stringify(body);
     const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra };
-    // An answer before the body was read (a refusal): close rather than let Node drain it.
-    if (hasBody(res.req) && !res.req.complete) headers.connection = 'close';
+    // An answer before the body was read (a refusal): read a bounded rest of it, then close.
+    if (hasBody(res.req) && !res.req.complete) discardThenClose(res.req);
     if (requestMac) headers[ANSWER_MAC_HEADER] = answerMac(opts.token, requestMac, status, text);
     res.writeHead(status, headers);
     res.end(text);
@@ -110,16 +115,42 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
   function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number): undefined {
     const what = limit === 0 ? `${req.method} ${new URL(req.url ?? '/', 'http://relay').pathname} takes no body` : `over ${limit} bytes`;
     log(`relay: refused a ${req.headers['content-length'] ?? 'chunked'}-byte body from ${peer(req)}: ${what} (413)`);
-    json(res, 413, { error: limit === 0 ? `${what}` : `message body ${what}` }, undefined, { connection: 'close' });
+    json(res, 413, { error: limit === 0 ? `${what}` : `message body ${what}` });
     return undefined;
   }
 
   /**
    * Reads the body, or undefined (after a 413 answer) when it is over `maxBody`. Not
    * `for await`: leaving that loop destroys the request, and with it the socket before
-   * the corked 413 is written (the client saw a reset, no answer). Paused instead: Node
-   * closes the connection once the answer is out.
+   * the corked 413 is written (the client saw a reset, no answer). The answer's
+   * discardThenClose() takes the rest.
    */
+  /**
+   * After an answer given with the request's body still arriving: reads and discards at
+   * most LINGER_BYTES more of it (or for LINGER_MS), then closes the connection. Closing
+   * at once (`connection: close`) reset a connection the client was still writing to,
+   * and the client's next write failed on that reset before it read the answer: it saw
+   * "closed without an answer", not the 413 (in CI, a chunked 100 MiB POST). nginx's
+   * lingering close, for the same reason. A body that ends within the bound leaves the
+   * connection open for the next request, as HTTP/1.1 allows.
+   */
+  function discardThenClose(req: IncomingMessage): void {
+    let left = LINGER_BYTES;
+    const close = () => {
+      clearTimeout(timer);
+      req.socket.destroy();
+    };
+    const timer = setTimeout(close, LINGER_MS);
+    timer.unref();
+    req.removeAllListeners('data');
+    req.on('data', (chunk: Buffer) => {
+      left -= chunk.length;
+      if (left <= 0) close();
+    });
+    req.on('end', () => clearTimeout(timer));
+    req.resume();
+  }
+
   function readBody(req: IncomingMessage, res: ServerResponse): Promise<string | undefined> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -127,7 +158,7 @@ export function createHttpRelayServer(opts: HttpRelayOptions): HttpRelayServer {
       const onData = (chunk: Buffer) => {
         size += chunk.length;
         if (size <= maxBody) return void chunks.push(chunk);
-        req.off('data', onData).off('end', onEnd).pause();
+        req.off('data', onData).off('end', onEnd);
         resolve(tooLarge(req, res, maxBody));
       };
       const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));

@@ -102,6 +102,8 @@ scenarios:
   try {
     await forger.send([{ v: 1, type: 'register', workerId: 'lurker', capacity: { cores: 1, memoryMb: 1024, maxVus: 8 }, clockProbe: { t0: Date.now() }, instance: 'lurker-1' }]);
     const honest = runWorker({ transport: createHttpRelayClient({ url: relay.url, token }), workerId: 'honest', probes: 2, signal: stop.signal });
+    // Awaited below; an assertion failing before that must not leave it an unhandled rejection.
+    honest.catch(() => undefined);
     for (let i = 0; i < 1000 && target.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(target.requests.length > 0, 'the run is under way');
 

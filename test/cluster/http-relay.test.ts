@@ -203,3 +203,42 @@ async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+test('a refused body: the client reads the 413 though it goes on writing after the answer (the relay reads a bounded rest, then closes)', async () => {
+  const relay = createHttpRelayServer({ token: newToken(), maxBodyBytes: 1024 });
+  await relay.start(() => undefined);
+  const { hostname, port } = new URL(relay.url);
+  const sock = connect(Number(port), hostname);
+  try {
+    await once(sock, 'connect');
+    let answer = '';
+    sock.on('data', (d: Buffer) => void (answer += d.toString('latin1')));
+    const closed = new Promise((r) => sock.once('close', r)); // not once(): it rejects on the 'error' before it
+    sock.on('error', () => undefined); // the close that follows the answer
+    const chunk = (n: number) => `${n.toString(16)}\r\n${'x'.repeat(n)}\r\n`;
+    // Not reading while the relay answers, and writing after it has: a relay that
+    // closed at once reset the connection, the next write failed on that reset and the
+    // socket was destroyed with the 413 still unread (CI: "closed without an answer").
+    sock.pause();
+    sock.write(`POST /v1/messages HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer ${relay.token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(2048)}`);
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      sock.write(chunk(2048));
+    }
+    sock.resume();
+    for (let i = 0; i < 200 && !answer.includes('\r\n\r\n') && !sock.destroyed; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.match(answer.split('\r\n')[0], /^HTTP\/1\.1 413 /, `the answer (socket destroyed: ${sock.destroyed})`);
+    // Bounded: 4 MiB more and the relay closes; the 100 MiB case is in acceptance-hostile-relay-input.
+    const big = Buffer.alloc(1024 * 1024, 'x');
+    for (let i = 0; i < 8 && !sock.destroyed; i++) {
+      sock.write(`${big.length.toString(16)}\r\n`);
+      sock.write(big);
+      sock.write('\r\n');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the relay kept reading past its linger bound')), 3000))]);
+  } finally {
+    sock.destroy();
+    await relay.close();
+  }
+});
