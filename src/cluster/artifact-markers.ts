@@ -60,8 +60,10 @@ export interface AssignmentWatchOptions {
 /**
  * A worker's two bounds before its assignment: a coordinator must answer within its
  * own wait, and once the coordinator's start note is seen, the assignment must arrive
- * within the coordinator's wait. Each plus one relay round trip (the registration up,
- * the answer down: 2 × (poll + latency), 10 s by default).
+ * within the coordinator's wait (without the note: within its own wait of the answer).
+ * Each plus one relay round trip (the registration up, the answer down:
+ * 2 × (poll + latency), 10 s by default). These bound both of worker.ts's waits (for
+ * the clock reply and for the assignment) through the transport's onError.
  */
 export class AssignmentWatch {
   private appear?: NodeJS.Timeout;
@@ -87,9 +89,18 @@ export class AssignmentWatch {
 
   /** A command for this worker arrived. */
   command(type: string): void {
+    if (type === 'assign' || type === 'abort' || type === 'done' || type === 'refused') return this.stop();
+    if (this.answered || this.done) return;
     this.answered = true;
     clearTimeout(this.appear);
-    if (type === 'assign' || type === 'abort' || type === 'done' || type === 'refused') this.stop();
+    // The coordinator leaves its start note before it answers anyone, so the note normally
+    // follows at once; should it be missing (its upload failed), the worker's own wait
+    // bounds the assignment instead of worker.ts's 10 min.
+    const waitMs = this.opts.coordinatorWaitMs;
+    if (waitMs === undefined || this.announced) return;
+    this.assignTimer = setTimeout(() => {
+      this.fire(`no assignment within ${s(waitMs + this.marginMs)} of the coordinator's answer (${this.opts.waitName ?? 'wait'} ${s(waitMs)} + ${s(this.marginMs)} for the relay; its start note was not found): it started without this worker or has stopped`);
+    }, waitMs + this.marginMs);
   }
 
   /** The coordinator's start note was read. */
@@ -97,6 +108,7 @@ export class AssignmentWatch {
     if (this.announced || this.done) return;
     this.announced = true;
     clearTimeout(this.appear);
+    clearTimeout(this.assignTimer);
     this.assignTimer = setTimeout(() => {
       this.fire(`no assignment within ${s(a.waitMs + this.marginMs)} of the coordinator's start note (its wait ${s(a.waitMs)} for ${a.workers} worker(s) + ${s(this.marginMs)} for the relay): it started without this worker or has stopped`);
     }, a.waitMs + this.marginMs);
