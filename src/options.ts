@@ -45,7 +45,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'duration', kind: 'duration', description: "Override every scenario's duration (e.g. 30s)", max: DURATION_MAX, cli: true, action: true },
   { name: 'workers', kind: 'integer', description: 'Number of worker processes (CLI, on this machine) or matrix worker jobs (Action)', default: '1', max: WORKERS_MAX, cli: true, action: true },
   { name: 'min-workers', kind: 'integer', description: 'Start with this many workers if not all arrive within `wait`', max: WORKERS_MAX, cli: true, action: true },
-  { name: 'wait', kind: 'duration', description: 'How long the coordinator waits for workers to register', default: '60s', max: DURATION_MAX, cli: true, action: true },
+  { name: 'wait', kind: 'duration', description: 'How long the coordinator waits for workers to register (an Action worker: how long it waits for a coordinator to answer)', default: '60s', max: DURATION_MAX, cli: true, action: true },
   { name: 'relay', kind: 'string', description: 'How workers reach the coordinator', default: 'artifacts', choices: ['artifacts', 'http'], cli: false, action: true },
   { name: 'relay-url', kind: 'string', description: 'HTTP relay URL (relay: http)', cli: false, action: true },
   { name: 'token', kind: 'string', description: 'HTTP relay bearer token (relay: http)', cli: false, action: true },

@@ -87,8 +87,10 @@ export async function runCoordinator(opts: OptionValues): Promise<Result> {
   } else {
     const t = artifactTiming(plan);
     core.info(`coordinator: artifacts relay: workers upload every ${t.periodMs / 1000} s; one silent for ${t.lostAfterMs / 1000} s is lost (3 periods + ${t.pollMs / 1000} s polling + ${t.latencyMs / 1000} s latency)`);
-    transport = createArtifactsCoordinator({ mailbox: mailbox(), pollMs: t.pollMs, flushMs: t.periodMs, lostAfterMs: t.lostAfterMs, latencyMs: t.latencyMs, log: (l) => core.info(l) });
+    // The start note tells registered workers how long this coordinator waits for them (artifact-markers.ts).
+    transport = createArtifactsCoordinator({ mailbox: mailbox(), pollMs: t.pollMs, flushMs: t.periodMs, lostAfterMs: t.lostAfterMs, latencyMs: t.latencyMs, announce: { workers, waitMs: opts.wait as number }, log: (l) => core.info(l) });
   }
+  let failure: string | undefined;
   try {
     const outcome = await whileCancellable((signal) => coordinate({
       plan,
@@ -98,6 +100,7 @@ export async function runCoordinator(opts: OptionValues): Promise<Result> {
       workers,
       minWorkers: (opts.minWorkers as number | undefined) ?? workers,
       waitMs: opts.wait as number,
+      settingNames: { minWorkers: "input 'min-workers'", wait: "input 'wait'" },
       startDelayMs: kind === 'artifacts' ? artifactTiming(plan).startDelayMs : 2000,
       signal,
       log: (l) => core.info(l),
@@ -113,8 +116,12 @@ export async function runCoordinator(opts: OptionValues): Promise<Result> {
       result.events.push({ t: 0, at: result.run.started_at, type: 'info', message });
     }
     return result;
+  } catch (err) {
+    failure = (err as Error)?.message ?? String(err);
+    throw err;
   } finally {
-    await transport.close();
+    // Its reason goes into the artifacts relay's end marker: a worker still waiting reads why.
+    await transport.close(failure);
   }
 }
 
@@ -131,7 +138,10 @@ export async function runWorker(opts: OptionValues): Promise<void> {
   } else {
     // Until the assignment brings the run's period, nothing is timed: upload rarely (10 s), or as told.
     const env = Number(process.env.LOADTEST_ARTIFACT_FLUSH_MS);
-    transport = createArtifactsWorker({ mailbox: box, pollMs: artifactTiming().pollMs, flushMs: env > 0 ? env : undefined, log: (l) => core.info(l) });
+    const t = artifactTiming();
+    // Bounded waits (issue 15 point 8): a coordinator must answer within this job's `wait`,
+    // the assignment follow within the coordinator's (its start note), each + a relay round trip.
+    transport = createArtifactsWorker({ mailbox: box, pollMs: t.pollMs, latencyMs: t.latencyMs, flushMs: env > 0 ? env : undefined, coordinatorWaitMs: opts.wait as number, waitName: "input 'wait'", log: (l) => core.info(l) });
   }
   {
     const outcome = await whileCancellable((signal) => work({

@@ -16,7 +16,7 @@ import { parseEnvNames, parsePaths, type TrustOptions } from '../plan/trust.js';
 import type { Plan } from '../plan/types.js';
 import { runPlan } from '../runner.js';
 import type { Result } from '../report/result-schema.js';
-import { render } from '../report/render.js';
+import { mdText, render } from '../report/render.js';
 import { publishResult } from './publish.js';
 
 /** Reads every action input of the options table. */
@@ -134,21 +134,42 @@ export function gitInfo(): Result['run']['git'] {
   };
 }
 
-/** Turns an error into an annotation and a failed step. */
-function fail(err: unknown): void {
+/**
+ * A step that fails before it has a result to publish still says so where a workflow
+ * looks (issue 15 point 8): outputs `passed=false`, `status=aborted`, and a job summary
+ * with the reason. `result` stays unset: the example's report job keys on it.
+ */
+async function failureReport(message: string): Promise<void> {
+  core.setOutput('passed', 'false');
+  core.setOutput('status', 'aborted');
+  try {
+    await core.summary.addRaw(`## ❌ Load test failed\n\n${mdText(message)}\n`, true).write();
+  } catch (err) {
+    // Outside a runner (no GITHUB_STEP_SUMMARY) the failed step and its annotation remain.
+    core.debug(`job summary not written: ${(err as Error).message}`);
+  }
+}
+
+/** Turns an error into an annotation and a failed step; returns the message. */
+function fail(err: unknown): string {
   if (err instanceof PlanError && err.location) {
     core.error(err.message, { title: 'Invalid load test plan', file: err.location.file, startLine: err.location.line, startColumn: err.location.col });
     core.setFailed(`invalid plan: ${err.message}`);
-  } else if (isLtError(err)) {
-    core.setFailed(err.message);
-  } else {
-    core.setFailed(`internal error: ${(err as Error)?.message ?? String(err)}`);
-    if ((err as Error)?.stack) core.debug((err as Error).stack!);
+    return `invalid plan: ${err.message}`;
   }
+  if (isLtError(err)) {
+    core.setFailed(err.message);
+    return err.message;
+  }
+  const message = `internal error: ${(err as Error)?.message ?? String(err)}`;
+  core.setFailed(message);
+  if ((err as Error)?.stack) core.debug((err as Error).stack!);
+  return message;
 }
 
 /** Entry point of the Action. */
 export async function run(): Promise<void> {
+  let published = false;
   try {
     const opts = readInputs();
     maskSecrets(opts);
@@ -163,8 +184,10 @@ export async function run(): Promise<void> {
       }
       result = mode === 'coordinator' ? await runCoordinator(opts) : await rebuildReport(opts);
     }
+    published = true; // from here on, publishResult sets the outputs itself
     await publishResult(result, opts);
   } catch (err) {
-    fail(err);
+    const message = fail(err);
+    if (!published) await failureReport(message);
   }
 }

@@ -59,3 +59,12 @@ export function artifactPeriods(input: ArtifactTimingInput): ArtifactPeriods {
   const latencyMs = input.latencyMs ?? DEFAULT_LATENCY_MS;
   return { periodMs, pollMs, latencyMs, lostAfterMs: input.lostAfterMs ?? MISSED_PERIODS * periodMs + pollMs + latencyMs };
 }
+
+/**
+ * One exchange through the relay: a worker's upload seen by the coordinator's next poll,
+ * and the answer seen by the worker's: 2 × (poll + latency), 10 s by default. The margin
+ * a waiting worker adds to a wait (artifact-markers.ts).
+ */
+export function relayRoundTripMs(pollMs = DEFAULT_POLL_MS, latencyMs = DEFAULT_LATENCY_MS): number {
+  return 2 * (pollMs + latencyMs);
+}

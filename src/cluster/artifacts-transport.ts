@@ -13,6 +13,9 @@
  * - coordinator → workers: `<prefix>.c.<seq>`, one artifact holding the pending
  *   commands of every worker, so the coordinator's artifact count does not grow with
  *   the number of workers.
+ * - `<prefix>.c.run`: the coordinator's start note, `{ workers, waitMs }`
+ *   (artifact-markers.ts): a registered worker waits for its assignment no longer than
+ *   that wait (plus a relay round trip), and `mode: report` learns the configured count.
  * - `<prefix>.c.end`: the coordinator's last word when it stops for any reason (issue 15
  *   point 8): `{ reason, lastSeq }`. A worker that has read every command up to
  *   `lastSeq` and sees it gets an `abort`, so a worker that started too late (or whose
@@ -25,6 +28,7 @@
 import type { Command, WorkerMessage } from './protocol.js';
 import { parseCommand, parseWorkerMessage } from './protocol.js';
 import { DEFAULT_LATENCY_MS, DEFAULT_POLL_MS } from './artifact-timing.js';
+import { AssignmentWatch, END_MARKER, RUN_MARKER, type EndMarker, type RunAnnouncement } from './artifact-markers.js';
 import { RelayBatchingError, RelayRefusedError, RelayUnavailableError, type CoordinatorTransport, type MessageHandler, type TransportCaps, type WorkerTransport } from './transport.js';
 
 /** What the transport needs from a mailbox (src/action/mailbox.ts implements it over @actions/artifact). */
@@ -45,23 +49,24 @@ export interface ArtifactsTransportOptions {
   flushMs?: number;
   /** Coordinator: silence after which a worker counts as lost, ms (artifact-timing.ts; default 30 000). */
   lostAfterMs?: number;
-  /** Coordinator: allowance for one message's way through the service, ms (artifact-timing.ts; default 3000). */
+  /** Allowance for one message's way through the service, ms (artifact-timing.ts; default 3000). */
   latencyMs?: number;
+  /** Coordinator: its start note `c.run` (artifact-markers.ts), left before it accepts workers. */
+  announce?: RunAnnouncement;
+  /**
+   * Worker: how long to wait for a coordinator to answer before giving up (its own wait
+   * setting, plus a relay round trip; artifact-markers.ts). Default: no bound here.
+   */
+  coordinatorWaitMs?: number;
+  /** Worker: how messages name that setting (e.g. "input 'wait'"). */
+  waitName?: string;
   log?: (line: string) => void;
 }
 
 /** Caps of the coarse mailbox before a run's periods are known (artifact-timing.ts derives them per run). */
 export const ARTIFACT_CAPS: TransportCaps = Object.freeze({ live: false, heartbeatMs: 10_000, lostAfterMs: 30_000 });
 
-/** The coordinator's end-of-run marker (see the module comment). */
-export const END_MARKER = 'c.end';
-
-/** What the end marker holds. */
-export interface EndMarker {
-  reason: string;
-  /** Seq of the last command artifact published before it (-1: none). */
-  lastSeq: number;
-}
+export { END_MARKER, RUN_MARKER, type EndMarker, type RunAnnouncement } from './artifact-markers.js';
 
 /** Artifact names cannot hold `: < > | * ? " \ /`; worker ids may hold `:`. */
 export const safeName = (s: string): string => s.replace(/[^A-Za-z0-9._@-]/g, '_');
@@ -156,6 +161,7 @@ export function createArtifactsCoordinator(opts: ArtifactsTransportOptions): Coo
   return {
     caps,
     async start(handler: MessageHandler) {
+      if (opts.announce) await mailbox.put(RUN_MARKER, opts.announce).catch((err: Error) => opts.log?.(`artifacts relay: could not leave the start note: ${err.message}`));
       loop = poller(pollMs, async () => {
         let list: { id: number; name: string }[];
         try {
@@ -225,13 +231,17 @@ export function createArtifactsWorker(opts: ArtifactsTransportOptions): WorkerTr
   let refusal: string | undefined;
 
   let ended = false;
+  let announced = false;
+  let watch: AssignmentWatch | undefined;
 
   return {
     get caps() {
       return { ...ARTIFACT_CAPS, heartbeatMs: flushMs };
     },
-    connect(id, onCommand) {
+    connect(id, onCommand, onError) {
       workerId = id;
+      watch = new AssignmentWatch({ coordinatorWaitMs: opts.coordinatorWaitMs, waitName: opts.waitName, pollMs, latencyMs: opts.latencyMs ?? DEFAULT_LATENCY_MS, onTimeout: (err) => onError?.(err) });
+      watch.start();
       loop = poller(pollMs, async () => {
         let list: { id: number; name: string }[];
         try {
@@ -256,7 +266,15 @@ export function createArtifactsWorker(opts: ArtifactsTransportOptions): WorkerTr
             if (cmd.type === 'refused') refusal = cmd.reason;
             // The run's upload period (artifact-timing.ts) replaces the pre-assignment one.
             if (cmd.type === 'assign' && cmd.heartbeatMs) flushMs = cmd.heartbeatMs;
+            watch?.command(cmd.type);
             onCommand(cmd);
+          }
+        }
+        if (!announced && list.some((a) => a.name.endsWith(`.${RUN_MARKER}`))) {
+          const note = await mailbox.get<RunAnnouncement>(RUN_MARKER).catch(() => undefined);
+          if (note && Number.isFinite(note.waitMs)) {
+            announced = true;
+            watch?.announcement(note);
           }
         }
         if (hasEnd && !ended) {
@@ -264,6 +282,7 @@ export function createArtifactsWorker(opts: ArtifactsTransportOptions): WorkerTr
           // Only once every command before it was read: a `done` or `abort` in them says it better.
           if (marker && lastCmdSeq >= marker.lastSeq) {
             ended = true;
+            watch?.stop();
             onCommand({ v: 1, type: 'abort', reason: `the coordinator has ended (${marker.reason})` });
           }
         }
@@ -287,6 +306,7 @@ export function createArtifactsWorker(opts: ArtifactsTransportOptions): WorkerTr
     },
     async close() {
       closed = true;
+      watch?.stop();
       loop?.stop();
     },
   };

@@ -34,7 +34,7 @@ import { preciseNowMs } from './clock.js';
 import { createClusterMetrics, type RunState } from './cluster-metrics.js';
 import type { Command, MessageOf, WorkerMessage } from './protocol.js';
 import type { CoordinatorTransport, Verdict } from './transport.js';
-import { newWorkerState, percentileAbs, startSkewMs, workerRow, type WorkerState } from './worker-table.js';
+import { lostShares, newWorkerState, percentileAbs, startSkewMs, workerRow, type WorkerState } from './worker-table.js';
 
 /** Options of a coordinator run. */
 export interface CoordinatorOptions {
@@ -50,6 +50,11 @@ export interface CoordinatorOptions {
   minWorkers?: number;
   /** Default 60 s. */
   waitMs?: number;
+  /**
+   * How the caller names the `minWorkers` and `waitMs` settings in messages (default the
+   * CLI's flags, `--min-workers` / `--wait`; the Action passes its inputs).
+   */
+  settingNames?: { minWorkers: string; wait: string };
   /** Start instant this far after assignment (default and minimum 2000 ms). */
   startDelayMs?: number;
   intervalMs?: number;
@@ -472,9 +477,10 @@ class Coordinator {
         this.state = 'failed';
         transport.broadcast({ v: 1, type: 'abort', reason: 'not enough workers' });
         const others = [...this.workers.values()].filter((w) => w.status !== 'ready').map((w) => w.id);
+        const names = this.opts.settingNames ?? { minWorkers: '--min-workers', wait: '--wait' };
         throw new LtError(
           'LT_ERR_CLUSTER',
-          `only ${this.participants.length} of ${this.opts.workers} workers ready after ${(waitMs / 1000).toFixed(0)} s (need at least ${this.minWorkers}; see --min-workers / --wait)` +
+          `only ${this.participants.length} of ${this.opts.workers} workers ready after ${(waitMs / 1000).toFixed(0)} s (need at least ${this.minWorkers}; see ${names.minWorkers} / ${names.wait})` +
             (this.participants.length ? `; ready: ${this.participants.map((w) => w.id).join(', ')}` : '') +
             (others.length ? `; registered but not ready: ${others.join(', ')}` : ''),
         );
@@ -558,9 +564,7 @@ class Coordinator {
       aborted,
       runId: this.opts.runId,
       startSkewMs: percentileAbs(skews, 100),
-      lost: this.participants
-        .filter((w) => (w.status === 'lost' || w.status === 'failed') && w.lostAtMs !== undefined)
-        .map((w) => ({ worker: w.id, lostAtMs: w.lostAtMs! - this.startAtMs, lastDataAtMs: Math.max(0, (w.lastSnapshotEndMs ?? this.startAtMs) - this.startAtMs), share: w.lostShare ?? w.initialShare, redistributed: w.redistributed === true })),
+      lost: lostShares(this.participants, this.startAtMs),
     });
     return { result, workers: details };
   }

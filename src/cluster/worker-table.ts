@@ -6,6 +6,7 @@
 import { emptyCounters } from '../metrics/merge.js';
 import type { Counters } from '../metrics/types.js';
 import type { WorkerResult } from '../report/result-schema.js';
+import type { LostShare } from '../report/planned-load.js';
 import type { Capacity, MessageOf } from './protocol.js';
 
 /** Where a worker is in its life. */
@@ -68,6 +69,17 @@ export function workerRow(w: WorkerState, startAtMs: number, counters: Counters 
     status,
     events: w.notes,
   };
+}
+
+/**
+ * What the lost or failed workers among `participants` left undone (the Result's
+ * planned-vs-delivered load): the coordinator's at the end of a run, and `mode: report`'s
+ * from the mailbox.
+ */
+export function lostShares(participants: readonly WorkerState[], startAtMs: number): LostShare[] {
+  return participants
+    .filter((w) => (w.status === 'lost' || w.status === 'failed') && w.lostAtMs !== undefined)
+    .map((w) => ({ worker: w.id, lostAtMs: w.lostAtMs! - startAtMs, lastDataAtMs: Math.max(0, (w.lastSnapshotEndMs ?? startAtMs) - startAtMs), share: w.lostShare ?? w.initialShare, redistributed: w.redistributed === true }));
 }
 
 /** p-th percentile (nearest rank) of |values|; null for none. */
