@@ -24,6 +24,7 @@ export const SERIAL = [
   'test/cluster/http-relay.test.ts', // iterations ≈ rate × time, heartbeat periods
   'test/action/distributed.test.ts', // four Action processes: start-skew spread, iterations ≈ rate × time
   'test/action/worker-loss*.test.ts', // a worker SIGKILLed at a given second: delivered vs planned load, loss detected in time
+  'test/action/report-mode-partial.test.ts', // coordinator and a worker SIGKILLed at a given second: delivered vs planned load
   'test/engine/open-model*.test.ts', // arrival rate within ±2 %, known latencies within 1 ms
   'test/engine/*saturation*.test.ts', // the generator at its limit: lag and drops are the result
 ];
@@ -59,6 +60,8 @@ export const MULTI_PROCESS = [
   'test/cluster/acceptance-*.test.ts',
   'test/action/distributed.test.ts',
   'test/action/worker-loss*.test.ts',
+  'test/action/report-mode-partial.test.ts',
+  'test/action/no-workers.serial.test.ts',
   'test/action/run-mode.test.ts',
   'test/cli/coordinator-dashboard.test.ts',
   'test/build/cli-bundle.test.ts',

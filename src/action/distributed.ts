@@ -16,6 +16,8 @@ import { createHttpRelayServer } from '../cluster/http-relay-server.js';
 import { createHttpRelayClient } from '../cluster/http-relay-client.js';
 import { createArtifactsCoordinator, createArtifactsWorker, safeName } from '../cluster/artifacts-transport.js';
 import { artifactPeriods } from '../cluster/artifact-timing.js';
+import { replayMailbox } from '../cluster/artifact-replay.js';
+import { lostShares, workerRow } from '../cluster/worker-table.js';
 import type { Plan } from '../plan/types.js';
 import { MetricsAccumulator, mergeRunMetrics } from '../metrics/merge.js';
 import type { EngineResult, RunEvent } from '../engine/types.js';
@@ -166,7 +168,12 @@ export async function runWorker(opts: OptionValues): Promise<void> {
   }
 }
 
-/** `mode: report`: the merged result from the workers' `final.*` artifacts alone. */
+/**
+ * `mode: report`: the merged result from the workers' `final.*` artifacts, and what the
+ * mailbox says was planned (artifact-replay.ts): the configured workers, the shares, and
+ * the workers that were assigned a shard and left no final result — lost, their
+ * delivered snapshots counted, the run `partial` as the live coordinator would make it.
+ */
 export async function rebuildReport(opts: OptionValues): Promise<Result> {
   const plan = loadInputPlan(opts);
   maskSecrets(opts, plan);
@@ -174,30 +181,56 @@ export async function rebuildReport(opts: OptionValues): Promise<Result> {
   const names = (await box.list('final.')).map((a) => a.name.slice(a.name.indexOf('final.')));
   if (names.length === 0) throw new LtError('LT_ERR_ARTIFACT', `no worker results (artifacts ${mailboxPrefix()}.final.*) in this workflow run: did the worker jobs run?`);
   const finals = (await Promise.all(names.map((n) => box.get<WorkerFinal>(n)))).filter((f): f is WorkerFinal => Boolean(f));
+  const replay = await replayMailbox(box, new Set(finals.map((f) => f.workerId)));
+  const orphans = [...replay.orphanSnapshots.values()].flat();
   const acc = new MetricsAccumulator({ intervalHistograms: ['latency'] }); // what the time series shows
+  const orphanAcc = new MetricsAccumulator(); // what the lost workers delivered before they went
   try {
     for (const f of finals) for (const s of f.intervals) acc.add(s);
-    const metrics = mergeRunMetrics(finals.map((f) => f.metrics));
-    const startAtMs = Math.min(...finals.map((f) => f.startAtMs));
-    const endedAtMs = Math.max(...finals.map((f) => f.endedAtMs));
+    for (const s of orphans) {
+      acc.add(s);
+      orphanAcc.add(s);
+    }
+    const metrics = mergeRunMetrics([...finals.map((f) => f.metrics), ...(orphans.length ? [orphanAcc.total()] : [])]);
+    const startAtMs = replay.startAtMs ?? Math.min(...finals.map((f) => f.startAtMs));
+    const endedAtMs = Math.max(...finals.map((f) => f.endedAtMs), ...orphans.map((s) => s.startMs + s.intervalMs));
     const total = finals.reduce((a, f) => a + f.metrics.total.counters.requests, 0);
-    const workers: WorkerResult[] = finals.map((f) => ({
-      id: f.workerId,
-      share: total ? f.metrics.total.counters.requests / total : 0,
-      requests: f.metrics.total.counters.requests,
-      errors: f.metrics.total.counters.errors,
-      start_skew_ms: f.startedAtMs - f.startAtMs,
-      clock_offset_ms: null,
-      status: 'ok',
-      events: [],
-    }));
+    const finalOf = new Map(finals.map((f) => [f.workerId, f]));
+    const known = new Set(replay.workers.map((w) => w.id));
+    // Rows as the coordinator writes them when the mailbox has the assignment; a final
+    // the mailbox does not explain (relay: http) gets a row from its own figures.
+    const workers: WorkerResult[] = [
+      ...replay.workers.map((w) => workerRow(w, startAtMs, finalOf.get(w.id)?.metrics.total.counters ?? (w.seqs.size ? w.snapshotCounters : undefined))),
+      ...finals.filter((f) => !known.has(f.workerId)).map((f): WorkerResult => ({
+        id: f.workerId,
+        share: total ? f.metrics.total.counters.requests / total : 0,
+        requests: f.metrics.total.counters.requests,
+        errors: f.metrics.total.counters.errors,
+        start_skew_ms: f.startedAtMs - f.startAtMs,
+        clock_offset_ms: null,
+        status: 'ok',
+        events: [],
+      })),
+    ];
+    for (const row of workers) {
+      const f = finalOf.get(row.id);
+      if (f && row.start_skew_ms === null) row.start_skew_ms = f.startedAtMs - f.startAtMs;
+    }
+    const lost = replay.startAtMs === undefined ? undefined : lostShares(replay.workers, replay.startAtMs);
+    const configured = replay.announcement?.workers;
     const events: RunEvent[] = [
-      { atMs: endedAtMs, type: 'info', message: `rebuilt from ${finals.length} worker result artifact(s) by mode: report` },
+      {
+        atMs: endedAtMs,
+        type: 'info',
+        message: `rebuilt from ${finals.length} worker result artifact(s) by mode: report` + (configured === undefined ? '' : `; the coordinator was configured for ${configured} worker(s), ${replay.workers.length} registered, ${replay.workers.filter((w) => w.index !== undefined).length} assigned a shard`) + (lost?.length ? `; no final result from ${lost.map((l) => l.worker).join(', ')}` : ''),
+        ...(configured === undefined ? {} : { data: { configured, registered: replay.workers.map((w) => w.id), lost: lost?.map((l) => l.worker) ?? [] } }),
+      },
       ...finals.flatMap((f) => f.events.map((e) => ({ ...e, workerId: f.workerId }))),
     ];
     const skews = workers.map((w) => Math.abs(w.start_skew_ms ?? 0));
-    return buildResult({ plan, metrics, intervals: acc.intervals(), startAtMs, endedAtMs, events, workers, runId: process.env.GITHUB_RUN_ID, git: gitInfo(), startSkewMs: Math.max(...skews) });
+    return buildResult({ plan, metrics, intervals: acc.intervals(), startAtMs, endedAtMs, events, workers, runId: process.env.GITHUB_RUN_ID, git: gitInfo(), startSkewMs: Math.max(...skews), lost });
   } finally {
     acc.destroy();
+    orphanAcc.destroy();
   }
 }
