@@ -17,7 +17,7 @@ import { createHttpRelayClient } from '../cluster/http-relay-client.js';
 import { createArtifactsCoordinator, createArtifactsWorker, safeName } from '../cluster/artifacts-transport.js';
 import { artifactPeriods } from '../cluster/artifact-timing.js';
 import { replayMailbox } from '../cluster/artifact-replay.js';
-import { lostShares, workerRow } from '../cluster/worker-table.js';
+import { deliveredCounters, lostShares, workerRow } from '../cluster/worker-table.js';
 import type { Plan } from '../plan/types.js';
 import { MetricsAccumulator, mergeRunMetrics } from '../metrics/merge.js';
 import type { EngineResult, RunEvent } from '../engine/types.js';
@@ -200,7 +200,7 @@ export async function rebuildReport(opts: OptionValues): Promise<Result> {
     // Rows as the coordinator writes them when the mailbox has the assignment; a final
     // the mailbox does not explain (relay: http) gets a row from its own figures.
     const workers: WorkerResult[] = [
-      ...replay.workers.map((w) => workerRow(w, startAtMs, finalOf.get(w.id)?.metrics.total.counters ?? (w.seqs.size ? w.snapshotCounters : undefined))),
+      ...replay.workers.map((w) => workerRow(w, startAtMs, deliveredCounters(w, finalOf.get(w.id)?.metrics.total.counters))),
       ...finals.filter((f) => !known.has(f.workerId)).map((f): WorkerResult => ({
         id: f.workerId,
         share: total ? f.metrics.total.counters.requests / total : 0,

@@ -12,13 +12,12 @@
  * of its last delivered interval (when the coordinator would have declared it lost is
  * not in the mailbox); its delivered snapshots are returned so they count as delivered.
  */
-import { addCounters } from '../metrics/merge.js';
 import type { Snapshot } from '../metrics/types.js';
 import { sharesOf } from './assignment.js';
 import { RUN_MARKER, type RunAnnouncement } from './artifact-markers.js';
 import type { Mailbox } from './artifacts-transport.js';
 import { parseCommand, parseWorkerMessage, type Command, type WorkerMessage } from './protocol.js';
-import { newWorkerState, type WorkerState } from './worker-table.js';
+import { countSnapshot, newWorkerState, type WorkerState } from './worker-table.js';
 
 /** What replayMailbox() found. */
 export interface MailboxReplay {
@@ -70,9 +69,7 @@ export async function replayMailbox(mailbox: Mailbox, finished: ReadonlySet<stri
         // A second delivery of a seq (a retried upload) is never counted twice.
         if (seen.has(msg.seq)) continue;
         seen.set(msg.seq, msg.snapshot);
-        w.seqs.set(msg.seq, '');
-        addCounters(w.snapshotCounters, msg.snapshot.total.counters);
-        w.lastSnapshotEndMs = Math.max(w.lastSnapshotEndMs ?? 0, msg.snapshot.startMs + msg.snapshot.intervalMs);
+        countSnapshot(w, msg.seq, '', msg.snapshot);
       }
     }
   }

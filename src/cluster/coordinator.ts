@@ -18,7 +18,7 @@
 import { LtError } from '../errors.js';
 import type { RunEvent } from '../engine/types.js';
 import type { Histogram } from '../metrics/histogram.js';
-import { MetricsAccumulator, addCounters } from '../metrics/merge.js';
+import { MetricsAccumulator } from '../metrics/merge.js';
 import type { Counters, RunMetrics, Snapshot } from '../metrics/types.js';
 import type { PlanOverrides } from '../plan/overrides.js';
 import type { Plan } from '../plan/types.js';
@@ -34,7 +34,7 @@ import { preciseNowMs } from './clock.js';
 import { createClusterMetrics, type RunState } from './cluster-metrics.js';
 import type { Command, MessageOf, WorkerMessage } from './protocol.js';
 import type { CoordinatorTransport, Verdict } from './transport.js';
-import { lostShares, newWorkerState, percentileAbs, startSkewMs, workerRow, type WorkerState } from './worker-table.js';
+import { countSnapshot, deliveredCounters, lostShares, newWorkerState, percentileAbs, startSkewMs, workerRow, type WorkerState } from './worker-table.js';
 
 /** Options of a coordinator run. */
 export interface CoordinatorOptions {
@@ -286,9 +286,7 @@ class Coordinator {
     }
     const forged = this.beyondShare(w, w.snapshotCounters.requests + snap.total.counters.requests, 'snapshot');
     if (forged) return forged;
-    w.seqs.set(msg.seq, digest);
-    addCounters(w.snapshotCounters, snap.total.counters);
-    w.lastSnapshotEndMs = Math.max(w.lastSnapshotEndMs ?? 0, snap.startMs + snap.intervalMs);
+    countSnapshot(w, msg.seq, digest, snap);
     w.activeVus = snap.activeVus;
     // Into its interval, even one already emitted (a worker that was cut off): never dropped.
     const c0 = process.cpuUsage();
@@ -534,7 +532,7 @@ class Coordinator {
     for (const w of this.participants) {
       if (w.result) endedAtMs = Math.max(endedAtMs, w.result.endedAtMs);
       else if (w.lastSnapshotEndMs) endedAtMs = Math.max(endedAtMs, w.lastSnapshotEndMs);
-      rows.push(workerRow(w, this.startAtMs, w.result?.metrics.total.counters ?? (w.seqs.size ? w.snapshotCounters : undefined)));
+      rows.push(workerRow(w, this.startAtMs, deliveredCounters(w, w.result?.metrics.total.counters)));
       details.push({
         id: w.id,
         status: w.status,

@@ -3,8 +3,8 @@
  * (its own final result's counters when it sent one, else those of the snapshots
  * received before it was lost).
  */
-import { emptyCounters } from '../metrics/merge.js';
-import type { Counters } from '../metrics/types.js';
+import { addCounters, emptyCounters } from '../metrics/merge.js';
+import type { Counters, Snapshot } from '../metrics/types.js';
 import type { WorkerResult } from '../report/result-schema.js';
 import type { LostShare } from '../report/planned-load.js';
 import type { Capacity, MessageOf } from './protocol.js';
@@ -49,6 +49,18 @@ export interface WorkerState {
 /** A new record for a registering worker. */
 export function newWorkerState(msg: MessageOf<'register'>, nowMs: number): WorkerState {
   return { id: msg.workerId, instance: msg.instance, capacity: msg.capacity, status: 'registered', initialShare: 0, lastSeenMs: nowMs, activeVus: 0, seqs: new Map(), snapshotCounters: emptyCounters(), late: 0, notes: [] };
+}
+
+/** Counts a received snapshot in its worker's record (the live coordinator and the mailbox replay alike). */
+export function countSnapshot(w: WorkerState, seq: number, digest: string, snap: Snapshot): void {
+  w.seqs.set(seq, digest);
+  addCounters(w.snapshotCounters, snap.total.counters);
+  w.lastSnapshotEndMs = Math.max(w.lastSnapshotEndMs ?? 0, snap.startMs + snap.intervalMs);
+}
+
+/** A worker's counters for its row: its final result's, else its snapshots' sum, else none. */
+export function deliveredCounters(w: WorkerState, final: Counters | undefined): Counters | undefined {
+  return final ?? (w.seqs.size ? w.snapshotCounters : undefined);
 }
 
 /** Start skew of a worker: actual start − intended start, both in coordinator time (ms). */

@@ -1,0 +1,2 @@
+import { createRequire as __ltCreateRequire } from 'node:module'; const require = __ltCreateRequire(import.meta.url);
+import{command,parseListen}from"./chunk-TJDQUKEL.mjs";import"./chunk-AWGJGNDP.mjs";import"./chunk-AJVHAJQR.mjs";import"./chunk-PCCUBD75.mjs";import"./chunk-UWGQEH5D.mjs";import"./chunk-5WTUMBID.mjs";import"./chunk-45ZWWMJN.mjs";import"./chunk-JR5RXT6M.mjs";import"./chunk-REM72CHO.mjs";import"./chunk-DVBCSMOX.mjs";import"./chunk-BFHUAGGH.mjs";import"./chunk-CHI5CAXD.mjs";export{command,parseListen};
