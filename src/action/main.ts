@@ -152,18 +152,16 @@ async function failureReport(message: string): Promise<void> {
 
 /** Turns an error into an annotation and a failed step; returns the message. */
 function fail(err: unknown): string {
+  let message: string;
   if (err instanceof PlanError && err.location) {
     core.error(err.message, { title: 'Invalid load test plan', file: err.location.file, startLine: err.location.line, startColumn: err.location.col });
-    core.setFailed(`invalid plan: ${err.message}`);
-    return `invalid plan: ${err.message}`;
+    message = `invalid plan: ${err.message}`;
+  } else if (isLtError(err)) message = err.message;
+  else {
+    message = `internal error: ${(err as Error)?.message ?? String(err)}`;
+    if ((err as Error)?.stack) core.debug((err as Error).stack!);
   }
-  if (isLtError(err)) {
-    core.setFailed(err.message);
-    return err.message;
-  }
-  const message = `internal error: ${(err as Error)?.message ?? String(err)}`;
   core.setFailed(message);
-  if ((err as Error)?.stack) core.debug((err as Error).stack!);
   return message;
 }
 
